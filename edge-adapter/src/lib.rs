@@ -1,0 +1,3 @@
+//! NextAuth sessions at CloudFront's edge (Lambda@Edge)
+//!
+//! Skeleton: filled in by its own issue.

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test of the workspace: the README's test command, and the only thing CI runs.
+#
+# Idempotent: installs what it needs (rustup targets, npm packages from lock files, Debian's
+# chromium) and skips what is already there. Prints how long each step took.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+started=$(date +%s)
+timings=()
+step() {
+  local name=$1; shift
+  local t0; t0=$(date +%s)
+  echo "==> $name"
+  "$@"
+  local took=$(( $(date +%s) - t0 ))
+  timings+=("$(printf '%5ss  %s' "$took" "$name")")
+  echo "<== $name (${took}s)"
+}
+
+step "vectors are byte-identical to ../shared/vectors" scripts/check-vectors.sh
+step "rustfmt" cargo fmt --all --check
+step "clippy" cargo clippy --workspace --all-targets --all-features -- -D warnings
+step "cargo test" cargo test --workspace --all-features
+step "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features
+step "wasm32 build of the edge crates" scripts/check-wasm.sh
+
+echo
+echo "All tests passed in $(( $(date +%s) - started ))s:"
+printf '%s\n' "${timings[@]}"

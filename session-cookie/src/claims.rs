@@ -1,0 +1,237 @@
+//! The JWT claims set: registered time claims, `jti`, and the 15-second tolerance.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+
+use crate::{Error, RandomSource};
+
+/// Clock tolerance for `exp` and `nbf`, as next-auth and Auth.js pass to jose (15 s).
+pub const CLOCK_TOLERANCE_SECS: i64 = 15;
+
+/// The claims inside a session token: a JSON object whose members keep their order.
+///
+/// `Debug` lists the member names only; values (e-mail addresses, access tokens) are never
+/// printed.
+///
+/// ```
+/// use session_cookie::Claims;
+///
+/// let mut claims = Claims::new();
+/// claims.insert("sub", "user-1");
+/// claims.insert("email", "jane@example.com");
+/// assert_eq!(claims.get_str("sub"), Some("user-1"));
+/// assert_eq!(format!("{claims:?}"), r#"Claims { members: ["sub", "email"] }"#);
+/// ```
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Claims(Map<String, Value>);
+
+impl Claims {
+    /// An empty claims set.
+    pub fn new() -> Self {
+        Claims(Map::new())
+    }
+
+    /// Wrap a JSON object.
+    pub fn from_map(map: Map<String, Value>) -> Self {
+        Claims(map)
+    }
+
+    /// Build claims from any value that serializes to a JSON object.
+    pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Result<Self, Error> {
+        match serde_json::to_value(value) {
+            Ok(Value::Object(map)) => Ok(Claims(map)),
+            _ => Err(Error::ClaimsNotObject),
+        }
+    }
+
+    /// Deserialize the claims into a typed value.
+    pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        T::deserialize(&Value::Object(self.0.clone()))
+            .map_err(|e| Error::ClaimsShape(shape_error(&e)))
+    }
+
+    /// Deserialize the claims into a typed value, consuming them.
+    pub fn into_deserialize<T: DeserializeOwned>(self) -> Result<T, Error> {
+        serde_json::from_value(Value::Object(self.0)).map_err(|e| Error::ClaimsShape(shape_error(&e)))
+    }
+
+    /// The members as a JSON map.
+    pub fn as_map(&self) -> &Map<String, Value> {
+        &self.0
+    }
+
+    /// The members as a mutable JSON map.
+    pub fn as_map_mut(&mut self) -> &mut Map<String, Value> {
+        &mut self.0
+    }
+
+    /// The JSON map.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.0
+    }
+
+    /// A member.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.get(name)
+    }
+
+    /// A member that is a string.
+    pub fn get_str(&self, name: &str) -> Option<&str> {
+        self.0.get(name).and_then(Value::as_str)
+    }
+
+    /// Set a member; an existing member keeps its position.
+    pub fn insert(&mut self, name: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
+        self.0.insert(name.into(), value.into())
+    }
+
+    /// Remove a member, keeping the order of the others.
+    pub fn remove(&mut self, name: &str) -> Option<Value> {
+        self.0.shift_remove(name)
+    }
+
+    /// The `exp` claim in Unix seconds, if it is a number.
+    pub fn expires_at(&self) -> Option<f64> {
+        self.0.get("exp").and_then(Value::as_f64)
+    }
+
+    /// Set `iat` = now, `exp` = now + `max_age_secs` and a fresh UUID v4 `jti`, as next-auth's
+    /// `encode` does: members that exist keep their position, new ones are appended in the order
+    /// `iat`, `exp`, `jti`.
+    pub fn stamp(
+        &mut self,
+        now: OffsetDateTime,
+        max_age_secs: i64,
+        rng: &dyn RandomSource,
+    ) -> Result<(), Error> {
+        let now = now.unix_timestamp();
+        let jti = uuid::Builder::from_random_bytes(crate::env::random_array(rng)?).into_uuid();
+        self.0.insert("iat".into(), now.into());
+        self.0.insert("exp".into(), now.saturating_add(max_age_secs).into());
+        self.0.insert("jti".into(), jti.hyphenated().to_string().into());
+        Ok(())
+    }
+
+    /// Check `exp`, `nbf` and `iat` the way jose does for next-auth: each is optional, must be a
+    /// number when present; `exp <= now - 15` is expired, `nbf > now + 15` is not yet valid.
+    pub fn validate_times(&self, now: OffsetDateTime) -> Result<(), Error> {
+        let now = now.unix_timestamp() as f64;
+        let tolerance = CLOCK_TOLERANCE_SECS as f64;
+        if let Some(exp) = self.0.get("exp") {
+            let exp = exp.as_f64().ok_or(Error::ClaimInvalid("exp"))?;
+            if exp <= now - tolerance {
+                return Err(Error::Expired);
+            }
+        }
+        if let Some(nbf) = self.0.get("nbf") {
+            let nbf = nbf.as_f64().ok_or(Error::ClaimInvalid("nbf"))?;
+            if nbf > now + tolerance {
+                return Err(Error::ClaimInvalid("nbf"));
+            }
+        }
+        if let Some(iat) = self.0.get("iat") {
+            iat.as_f64().ok_or(Error::ClaimInvalid("iat"))?;
+        }
+        Ok(())
+    }
+}
+
+/// serde's messages can quote values ("invalid type: string \"...\""); keep only the kind of
+/// mismatch so that no claim value reaches a log line.
+fn shape_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.find(':') {
+        Some(i) if text.starts_with("invalid type") || text.starts_with("invalid value") => {
+            text[..i].to_owned()
+        }
+        _ if text.starts_with("missing field") || text.starts_with("unknown field") => {
+            text.split(" at line").next().unwrap_or_default().to_owned()
+        }
+        _ => "unexpected claims".to_owned(),
+    }
+}
+
+impl fmt::Debug for Claims {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Claims")
+            .field("members", &self.0.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl From<Map<String, Value>> for Claims {
+    fn from(map: Map<String, Value>) -> Self {
+        Claims(map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::FixedClock;
+    use crate::env::Clock;
+
+    #[derive(Debug)]
+    struct Zeros;
+    impl RandomSource for Zeros {
+        fn fill(&self, dest: &mut [u8]) -> Result<(), Error> {
+            dest.fill(0);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn stamp_appends_in_order_and_replaces_in_place() {
+        let now = FixedClock::at_unix(1_767_225_600).now();
+        let mut c = Claims::new();
+        c.insert("name", "Jane");
+        c.stamp(now, 60, &Zeros).expect("stamp");
+        let keys: Vec<_> = c.as_map().keys().cloned().collect();
+        assert_eq!(keys, ["name", "iat", "exp", "jti"]);
+        assert_eq!(c.get("exp"), Some(&Value::from(1_767_225_660)));
+        // A UUID v4 built from zero bytes still carries the version and variant bits.
+        assert_eq!(c.get_str("jti"), Some("00000000-0000-4000-8000-000000000000"));
+
+        let mut reissued = Claims::new();
+        reissued.insert("exp", 1);
+        reissued.insert("sub", "x");
+        reissued.stamp(now, 60, &Zeros).expect("stamp");
+        let keys: Vec<_> = reissued.as_map().keys().cloned().collect();
+        assert_eq!(keys, ["exp", "sub", "iat", "jti"]);
+    }
+
+    #[test]
+    fn time_checks_follow_jose() {
+        let now = FixedClock::at_unix(1000).now();
+        let with = |k: &str, v: Value| {
+            let mut c = Claims::new();
+            c.insert(k, v);
+            c.validate_times(now)
+        };
+        assert_eq!(with("exp", 986.into()), Ok(()), "within tolerance");
+        assert_eq!(with("exp", 985.into()), Err(Error::Expired));
+        assert_eq!(with("exp", "soon".into()), Err(Error::ClaimInvalid("exp")));
+        assert_eq!(with("nbf", 1015.into()), Ok(()));
+        assert_eq!(with("nbf", 1016.into()), Err(Error::ClaimInvalid("nbf")));
+        assert_eq!(with("iat", Value::Null), Err(Error::ClaimInvalid("iat")));
+        assert_eq!(Claims::new().validate_times(now), Ok(()), "no claim is required");
+    }
+
+    #[test]
+    fn shape_errors_do_not_quote_values() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Typed {
+            exp: i64,
+        }
+        let mut c = Claims::new();
+        c.insert("exp", "secret-looking-value");
+        let err = c.deserialize::<Typed>().unwrap_err();
+        assert!(!err.to_string().contains("secret-looking-value"), "{err}");
+    }
+}

@@ -1,0 +1,147 @@
+//! `encode` / `decode` of NextAuth JWTs: claims in, JWE out, and back.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use crate::jwe::Keyring;
+use crate::{Claims, CookieNames, Error, RandomSource, Secrets, WireFormat};
+
+/// next-auth's default session lifetime: 30 days.
+pub const DEFAULT_MAX_AGE_SECS: i64 = 30 * 24 * 60 * 60;
+
+/// The longest token [`TokenCodec::decode`] looks at, by default: 32 KiB.
+///
+/// Node's HTTP server refuses request headers above 16 KiB by default, so next-auth sessions are
+/// smaller than that in practice; twice that leaves room while bounding the work an attacker
+/// can ask for. Change it with [`TokenCodec::with_max_token_len`].
+pub const DEFAULT_MAX_TOKEN_LEN: usize = 32 * 1024;
+
+/// Encrypts claims into, and decrypts them out of, the JWE next-auth stores in its cookies.
+///
+/// A codec is built for one wire format, one secret list and one HKDF salt. Building it derives
+/// the keys (HKDF) once; `encode` and `decode` then only run the cipher. Clones share the keys.
+///
+/// ```
+/// use session_cookie::{Claims, CookieNames, OsRandom, Secrets, SystemClock, Clock, TokenCodec, WireFormat};
+///
+/// let secrets = Secrets::single("a long random value from NEXTAUTH_SECRET")?;
+/// let names = CookieNames::new(WireFormat::NextAuthV4, false);
+/// let codec = TokenCodec::for_session(&names, &secrets);
+///
+/// let mut claims = Claims::new();
+/// claims.insert("sub", "user-1");
+/// let now = SystemClock.now();
+/// let token = codec.encode(&mut claims, now, &OsRandom)?;
+///
+/// let decoded = codec.decode(&token, now)?;
+/// assert_eq!(decoded.get_str("sub"), Some("user-1"));
+/// assert!(decoded.get("jti").is_some());
+/// # Ok::<(), session_cookie::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct TokenCodec {
+    keyring: Arc<Keyring>,
+    max_age_secs: i64,
+    max_token_len: usize,
+}
+
+impl TokenCodec {
+    /// A codec for `format` with HKDF salt `salt` (v4 session tokens: `""`; v5 session tokens and
+    /// all check cookies: the cookie's name).
+    pub fn new(format: WireFormat, secrets: &Secrets, salt: &str) -> Self {
+        TokenCodec {
+            keyring: Arc::new(Keyring::new(format, secrets, salt)),
+            max_age_secs: DEFAULT_MAX_AGE_SECS,
+            max_token_len: DEFAULT_MAX_TOKEN_LEN,
+        }
+    }
+
+    /// The codec of the session token cookie named in `names` (the salt follows the format).
+    pub fn for_session(names: &CookieNames, secrets: &Secrets) -> Self {
+        let format = names.format();
+        Self::new(format, secrets, format.session_salt(names.session_token()))
+    }
+
+    /// Lifetime `encode` gives tokens (`exp = iat + max_age`). Default 30 days.
+    #[must_use]
+    pub fn with_max_age(mut self, secs: i64) -> Self {
+        self.max_age_secs = secs;
+        self
+    }
+
+    /// Longest token `decode` accepts. Default [`DEFAULT_MAX_TOKEN_LEN`].
+    #[must_use]
+    pub fn with_max_token_len(mut self, len: usize) -> Self {
+        self.max_token_len = len;
+        self
+    }
+
+    /// The wire format.
+    pub fn format(&self) -> WireFormat {
+        self.keyring.format()
+    }
+
+    /// The HKDF salt.
+    pub fn salt(&self) -> &str {
+        self.keyring.salt()
+    }
+
+    /// The lifetime `encode` gives tokens, in seconds.
+    pub fn max_age_secs(&self) -> i64 {
+        self.max_age_secs
+    }
+
+    /// Stamp `claims` with `iat`, `exp` and a fresh `jti` (see [`Claims::stamp`]) and encrypt
+    /// them with the first secret. The stamped claims stay in `claims`, so the caller knows the
+    /// new expiry.
+    pub fn encode(
+        &self,
+        claims: &mut Claims,
+        now: OffsetDateTime,
+        rng: &dyn RandomSource,
+    ) -> Result<String, Error> {
+        claims.stamp(now, self.max_age_secs, rng)?;
+        self.encrypt_claims(claims, rng)
+    }
+
+    /// Encrypt `claims` exactly as given, without stamping `iat`/`exp`/`jti`.
+    pub fn encrypt_claims(&self, claims: &Claims, rng: &dyn RandomSource) -> Result<String, Error> {
+        let plaintext = Zeroizing::new(
+            serde_json::to_vec(claims.as_map()).map_err(|_| Error::ClaimsNotObject)?,
+        );
+        self.keyring.encrypt(&plaintext, rng)
+    }
+
+    /// Decrypt a token and check its time claims at `now` (15 s tolerance).
+    pub fn decode(&self, token: &str, now: OffsetDateTime) -> Result<Claims, Error> {
+        let plaintext = self.keyring.decrypt(token, self.max_token_len)?;
+        let claims = match serde_json::from_slice::<Value>(&plaintext) {
+            Ok(Value::Object(map)) => Claims::from_map(map),
+            _ => return Err(Error::PayloadNotJsonObject),
+        };
+        claims.validate_times(now)?;
+        Ok(claims)
+    }
+
+    /// [`decode`](Self::decode) into a typed value.
+    pub fn decode_as<T: DeserializeOwned>(&self, token: &str, now: OffsetDateTime) -> Result<T, Error> {
+        self.decode(token, now)?.into_deserialize()
+    }
+}
+
+impl fmt::Debug for TokenCodec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenCodec")
+            .field("format", &self.format())
+            .field("salt", &self.salt())
+            .field("secrets", &self.keyring.secret_count())
+            .field("max_age_secs", &self.max_age_secs)
+            .field("max_token_len", &self.max_token_len)
+            .finish()
+    }
+}

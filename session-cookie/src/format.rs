@@ -1,0 +1,46 @@
+//! Which package's wire format to speak.
+
+/// The wire format: NextAuth.js v4 or Auth.js v5.
+///
+/// A runtime value, not a Cargo feature: one deployment may need both while it migrates.
+///
+/// | | [`NextAuthV4`](WireFormat::NextAuthV4) | [`AuthJsV5`](WireFormat::AuthJsV5) |
+/// |---|---|---|
+/// | cookie prefix | `next-auth.` | `authjs.` |
+/// | session JWE | `dir` + `A256GCM` | `dir` + `A256CBC-HS512` with `kid` |
+/// | HKDF salt of the session token | `""` | the session cookie name |
+/// | chunk size | 3933 | 3936 |
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WireFormat {
+    /// `next-auth` 4.x (tested against 4.24.15).
+    NextAuthV4,
+    /// `@auth/core` / `next-auth` 5 (tested against @auth/core 0.41.3).
+    AuthJsV5,
+}
+
+impl WireFormat {
+    /// The cookie name prefix: `next-auth` or `authjs`.
+    pub const fn cookie_prefix(self) -> &'static str {
+        match self {
+            WireFormat::NextAuthV4 => "next-auth",
+            WireFormat::AuthJsV5 => "authjs",
+        }
+    }
+
+    /// Characters of token per session cookie chunk: 4096 minus the package's estimate of the
+    /// empty cookie's size (163 in v4, 160 in v5).
+    pub const fn chunk_size(self) -> usize {
+        match self {
+            WireFormat::NextAuthV4 => 3933,
+            WireFormat::AuthJsV5 => 3936,
+        }
+    }
+
+    /// The HKDF salt of the session token: v4 always uses `""`, v5 the session cookie's name.
+    pub fn session_salt(self, session_cookie_name: &str) -> &str {
+        match self {
+            WireFormat::NextAuthV4 => "",
+            WireFormat::AuthJsV5 => session_cookie_name,
+        }
+    }
+}

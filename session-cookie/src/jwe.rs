@@ -1,0 +1,393 @@
+//! Compact JWE with `alg: "dir"`: `A256GCM` (v4, and v5 on decode) and `A256CBC-HS512` (v5).
+//!
+//! Hand-written over RustCrypto primitives rather than a general JOSE library: the general
+//! libraries either pull in OpenSSL (which cannot go to the edge as wasm) or accept every
+//! algorithm the standard knows, while this format needs exactly two content encryptions, one
+//! key-management mode and a strict allow-list.
+
+use aes::Aes256;
+use aes_gcm::aead::{AeadInOut, KeyInit};
+use aes_gcm::{Aes256Gcm, Nonce, Tag};
+use cbc::cipher::block_padding::Pkcs7;
+use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit};
+use hmac::{Hmac, Mac};
+use serde::Deserialize;
+use sha2::Sha512;
+use zeroize::Zeroizing;
+
+use crate::error::Malformed;
+use crate::kdf::{EncryptionKey, derive_key};
+use crate::{Error, RandomSource, Secrets, WireFormat, b64};
+
+/// `{"alg":"dir","enc":"A256GCM"}`, the only header next-auth 4 emits.
+const V4_HEADER_B64: &str = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0";
+
+const GCM_IV_LEN: usize = 12;
+const GCM_TAG_LEN: usize = 16;
+const CBC_IV_LEN: usize = 16;
+const CBC_TAG_LEN: usize = 32;
+
+/// The content encryption of a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Enc {
+    A256Gcm,
+    A256CbcHs512,
+}
+
+/// AES-256-CBC + HMAC-SHA-512/256 (RFC 7518 §5.2.5) keys, ready to use.
+#[derive(Clone)]
+struct CbcHs512 {
+    /// HMAC keyed with the first 32 bytes; cloned per token so the key schedule runs once.
+    mac: Hmac<Sha512>,
+    /// AES-256 keyed with the last 32 bytes.
+    aes: Aes256,
+}
+
+/// Everything derived from one secret for one salt.
+#[derive(Clone)]
+struct SecretKeys {
+    /// AES-256-GCM: the v4 key, or the first half of the v5 key.
+    gcm: Aes256Gcm,
+    /// v5 only.
+    cbc: Option<CbcHs512>,
+    /// v5 only: thumbprints of the 64-byte and the 32-byte key.
+    kid_cbc: Option<String>,
+    kid_gcm: Option<String>,
+    /// The protected header segment a token encrypted with this secret starts with.
+    header_b64: String,
+}
+
+/// The keys of every configured secret for one (format, salt) pair.
+#[derive(Clone)]
+pub(crate) struct Keyring {
+    format: WireFormat,
+    salt: String,
+    keys: Vec<SecretKeys>,
+}
+
+impl Keyring {
+    pub(crate) fn new(format: WireFormat, secrets: &Secrets, salt: &str) -> Self {
+        let keys = secrets
+            .iter()
+            .map(|secret| match format {
+                WireFormat::NextAuthV4 => {
+                    let key = derive_key(format, secret, salt, 32);
+                    SecretKeys {
+                        gcm: gcm_cipher(&key.expose_bytes()[..32]),
+                        cbc: None,
+                        kid_cbc: None,
+                        kid_gcm: None,
+                        header_b64: V4_HEADER_B64.to_owned(),
+                    }
+                }
+                WireFormat::AuthJsV5 => {
+                    let key = derive_key(format, secret, salt, 64);
+                    let bytes = key.expose_bytes();
+                    let kid_cbc = key.thumbprint();
+                    let half = EncryptionKey::from_slice(&bytes[..32]);
+                    let header = format!(r#"{{"alg":"dir","enc":"A256CBC-HS512","kid":"{kid_cbc}"}}"#);
+                    SecretKeys {
+                        gcm: gcm_cipher(&bytes[..32]),
+                        cbc: Some(CbcHs512 {
+                            mac: hmac_sha512(&bytes[..32]),
+                            aes: aes256(&bytes[32..]),
+                        }),
+                        kid_gcm: Some(half.thumbprint()),
+                        kid_cbc: Some(kid_cbc),
+                        header_b64: b64::encode(header),
+                    }
+                }
+            })
+            .collect();
+        Keyring {
+            format,
+            salt: salt.to_owned(),
+            keys,
+        }
+    }
+
+    pub(crate) fn format(&self) -> WireFormat {
+        self.format
+    }
+
+    pub(crate) fn salt(&self) -> &str {
+        &self.salt
+    }
+
+    pub(crate) fn secret_count(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Encrypt `plaintext` with the first secret, as next-auth's `encode` does.
+    pub(crate) fn encrypt(&self, plaintext: &[u8], rng: &dyn RandomSource) -> Result<String, Error> {
+        let keys = &self.keys[0];
+        let aad = keys.header_b64.as_bytes();
+        match (self.format, &keys.cbc) {
+            (WireFormat::AuthJsV5, Some(cbc)) => {
+                let iv: [u8; CBC_IV_LEN] = crate::env::random_array(rng)?;
+                let ciphertext = cbc::Encryptor::<Aes256>::inner_iv_init(cbc.aes.clone(), &iv.into())
+                    .encrypt_padded_vec::<Pkcs7>(plaintext);
+                let tag = cbc_tag(&cbc.mac, aad, &iv, &ciphertext);
+                Ok(assemble(&keys.header_b64, &iv, &ciphertext, &tag[..CBC_TAG_LEN]))
+            }
+            _ => {
+                let iv: [u8; GCM_IV_LEN] = crate::env::random_array(rng)?;
+                let mut buffer = plaintext.to_vec();
+                let tag = keys
+                    .gcm
+                    .encrypt_inout_detached(&Nonce::from(iv), aad, buffer.as_mut_slice().into())
+                    .map_err(|_| Error::DecryptionFailed)?;
+                Ok(assemble(&keys.header_b64, &iv, &buffer, &tag))
+            }
+        }
+    }
+
+    /// Decrypt a compact JWE, returning the plaintext.
+    pub(crate) fn decrypt(&self, token: &str, max_len: usize) -> Result<Zeroizing<Vec<u8>>, Error> {
+        if token.is_empty() {
+            return Err(Error::EmptyToken);
+        }
+        if token.len() > max_len {
+            return Err(Error::TokenTooLarge {
+                len: token.len(),
+                max: max_len,
+            });
+        }
+        let mut segments = token.split('.');
+        let (Some(header), Some(encrypted_key), Some(iv), Some(ciphertext), Some(tag), None) = (
+            segments.next(),
+            segments.next(),
+            segments.next(),
+            segments.next(),
+            segments.next(),
+            segments.next(),
+        ) else {
+            return Err(Error::MalformedJwe(Malformed::SegmentCount));
+        };
+
+        let (enc, candidates) = self.select_keys(header)?;
+        if !encrypted_key.is_empty() {
+            return Err(Error::MalformedJwe(Malformed::UnexpectedEncryptedKey));
+        }
+        let iv = b64::decode(iv).ok_or(Error::MalformedJwe(Malformed::Base64))?;
+        let tag = b64::decode(tag).ok_or(Error::MalformedJwe(Malformed::Base64))?;
+        let mut ciphertext_bytes = Zeroizing::new(Vec::with_capacity(ciphertext.len() * 3 / 4));
+        if !b64::decode_into(ciphertext, &mut ciphertext_bytes) {
+            return Err(Error::MalformedJwe(Malformed::Base64));
+        }
+        let aad = header.as_bytes();
+
+        match enc {
+            Enc::A256Gcm => {
+                let iv: [u8; GCM_IV_LEN] = iv
+                    .try_into()
+                    .map_err(|_| Error::MalformedJwe(Malformed::IvLength))?;
+                let tag: [u8; GCM_TAG_LEN] = tag
+                    .try_into()
+                    .map_err(|_| Error::MalformedJwe(Malformed::TagLength))?;
+                let (nonce, tag) = (Nonce::from(iv), Tag::from(tag));
+                let last = candidates.len() - 1;
+                for (i, keys) in candidates.iter().enumerate() {
+                    // Only v4 ever has several candidates (no `kid`): each needs a fresh copy of
+                    // the ciphertext, as a failed attempt leaves the buffer undefined.
+                    let mut buffer = if i == last {
+                        std::mem::take(&mut ciphertext_bytes)
+                    } else {
+                        Zeroizing::new(ciphertext_bytes.to_vec())
+                    };
+                    if keys
+                        .gcm
+                        .decrypt_inout_detached(&nonce, aad, buffer.as_mut_slice().into(), &tag)
+                        .is_ok()
+                    {
+                        return Ok(buffer);
+                    }
+                }
+                Err(Error::DecryptionFailed)
+            }
+            Enc::A256CbcHs512 => {
+                let iv: [u8; CBC_IV_LEN] = iv
+                    .try_into()
+                    .map_err(|_| Error::MalformedJwe(Malformed::IvLength))?;
+                if tag.len() != CBC_TAG_LEN {
+                    return Err(Error::MalformedJwe(Malformed::TagLength));
+                }
+                let cbc = candidates[0].cbc.as_ref().ok_or(Error::DecryptionFailed)?;
+                // Encrypt-then-MAC: check the tag (in constant time) before touching the padding.
+                let mut mac = cbc.mac.clone();
+                mac_input(&mut mac, aad, &iv, &ciphertext_bytes);
+                mac.verify_truncated_left(&tag)
+                    .map_err(|_| Error::DecryptionFailed)?;
+                if ciphertext_bytes.is_empty() || ciphertext_bytes.len() % 16 != 0 {
+                    return Err(Error::DecryptionFailed);
+                }
+                let plaintext_len = cbc::Decryptor::<Aes256>::inner_iv_init(cbc.aes.clone(), &iv.into())
+                    .decrypt_padded::<Pkcs7>(&mut ciphertext_bytes)
+                    .map_err(|_| Error::DecryptionFailed)?
+                    .len();
+                ciphertext_bytes.truncate(plaintext_len);
+                Ok(ciphertext_bytes)
+            }
+        }
+    }
+
+    /// Parse and gate the protected header, then pick the keys to try.
+    fn select_keys(&self, header_b64: &str) -> Result<(Enc, &[SecretKeys]), Error> {
+        // Fast path: a header we emit ourselves is recognised by its exact bytes.
+        match self.format {
+            WireFormat::NextAuthV4 if header_b64 == V4_HEADER_B64 => {
+                return Ok((Enc::A256Gcm, &self.keys));
+            }
+            WireFormat::AuthJsV5 => {
+                if let Some(i) = self.keys.iter().position(|k| k.header_b64 == header_b64) {
+                    return Ok((Enc::A256CbcHs512, &self.keys[i..=i]));
+                }
+            }
+            WireFormat::NextAuthV4 => {}
+        }
+
+        let header = parse_header(header_b64)?;
+        let enc = gate(self.format, &header.alg, &header.enc)?;
+        match self.format {
+            WireFormat::NextAuthV4 => Ok((enc, &self.keys)),
+            WireFormat::AuthJsV5 => match &header.kid {
+                // As @auth/core: without a `kid`, only the first secret is tried.
+                None => Ok((enc, &self.keys[..1])),
+                Some(kid) => {
+                    let found = self.keys.iter().position(|k| {
+                        let candidate = match enc {
+                            Enc::A256CbcHs512 => &k.kid_cbc,
+                            Enc::A256Gcm => &k.kid_gcm,
+                        };
+                        candidate.as_deref() == Some(kid.as_str())
+                    });
+                    found
+                        .map(|i| (enc, &self.keys[i..=i]))
+                        .ok_or(Error::NoMatchingSecret)
+                }
+            },
+        }
+    }
+}
+
+/// The protected header members we read. Unknown members are ignored, except those that change
+/// how the token must be processed (`zip`, `crit`), which are refused.
+#[derive(Deserialize)]
+struct Header {
+    alg: String,
+    enc: String,
+    #[serde(default)]
+    kid: Option<String>,
+    #[serde(default)]
+    zip: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    crit: Option<serde::de::IgnoredAny>,
+}
+
+fn parse_header(header_b64: &str) -> Result<Header, Error> {
+    let bytes = b64::decode(header_b64).ok_or(Error::MalformedJwe(Malformed::Base64))?;
+    let header: Header =
+        serde_json::from_slice(&bytes).map_err(|_| Error::MalformedJwe(Malformed::Header))?;
+    if header.crit.is_some() {
+        return Err(Error::MalformedJwe(Malformed::CriticalHeader));
+    }
+    if header.zip.is_some() {
+        return Err(Error::CompressionNotAllowed);
+    }
+    Ok(header)
+}
+
+/// The algorithm allow-list.
+///
+/// v5 (as @auth/core): `dir` with `A256CBC-HS512` or `A256GCM`. v4: `dir` with `A256GCM` only —
+/// next-auth 4 passes no allow-list to jose and so also accepts key wrapping, PBES2 and
+/// `A128CBC-HS256`, none of which it emits. `dir` with an `enc` whose key length differs from the
+/// derived 32 bytes is reported as a key-length error, as next-auth does.
+fn gate(format: WireFormat, alg: &str, enc: &str) -> Result<Enc, Error> {
+    match (format, alg, enc) {
+        (WireFormat::NextAuthV4, "dir", "A256GCM") => Ok(Enc::A256Gcm),
+        (WireFormat::NextAuthV4, "dir", "A128GCM" | "A192GCM" | "A192CBC-HS384" | "A256CBC-HS512") => {
+            Err(Error::MalformedJwe(Malformed::KeyLength))
+        }
+        (WireFormat::AuthJsV5, "dir", "A256CBC-HS512") => Ok(Enc::A256CbcHs512),
+        (WireFormat::AuthJsV5, "dir", "A256GCM") => Ok(Enc::A256Gcm),
+        _ => Err(Error::alg_not_allowed(alg, enc)),
+    }
+}
+
+fn gcm_cipher(key: &[u8]) -> Aes256Gcm {
+    #[allow(clippy::expect_used)] // callers pass exactly 32 bytes
+    Aes256Gcm::new_from_slice(key).expect("32-byte AES-256-GCM key")
+}
+
+fn aes256(key: &[u8]) -> Aes256 {
+    #[allow(clippy::expect_used)] // callers pass exactly 32 bytes
+    Aes256::new_from_slice(key).expect("32-byte AES-256 key")
+}
+
+fn hmac_sha512(key: &[u8]) -> Hmac<Sha512> {
+    #[allow(clippy::expect_used)] // HMAC accepts keys of any length
+    <Hmac<Sha512> as KeyInit>::new_from_slice(key).expect("HMAC takes any key length")
+}
+
+/// RFC 7518 §5.2.2.1 step 4: MAC over `AAD ‖ IV ‖ ciphertext ‖ AL`, AL = AAD length in bits.
+fn mac_input(mac: &mut Hmac<Sha512>, aad: &[u8], iv: &[u8], ciphertext: &[u8]) {
+    mac.update(aad);
+    mac.update(iv);
+    mac.update(ciphertext);
+    mac.update(&((aad.len() as u64) * 8).to_be_bytes());
+}
+
+fn cbc_tag(mac: &Hmac<Sha512>, aad: &[u8], iv: &[u8], ciphertext: &[u8]) -> [u8; 64] {
+    let mut mac = mac.clone();
+    mac_input(&mut mac, aad, iv, ciphertext);
+    mac.finalize().into_bytes().into()
+}
+
+/// `header..iv.ciphertext.tag` (the encrypted-key segment is empty with `dir`).
+fn assemble(header_b64: &str, iv: &[u8], ciphertext: &[u8], tag: &[u8]) -> String {
+    let mut token =
+        String::with_capacity(header_b64.len() + 4 + (iv.len() + ciphertext.len() + tag.len()) * 4 / 3 + 3);
+    token.push_str(header_b64);
+    token.push_str("..");
+    b64::encode_into(iv, &mut token);
+    token.push('.');
+    b64::encode_into(ciphertext, &mut token);
+    token.push('.');
+    b64::encode_into(tag, &mut token);
+    token
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v4_header_constant_is_the_spec_header() {
+        assert_eq!(
+            b64::decode(V4_HEADER_B64).as_deref(),
+            Some(&br#"{"alg":"dir","enc":"A256GCM"}"#[..])
+        );
+    }
+
+    #[test]
+    fn gate_table() {
+        use WireFormat::*;
+        assert_eq!(gate(NextAuthV4, "dir", "A256GCM"), Ok(Enc::A256Gcm));
+        assert_eq!(gate(AuthJsV5, "dir", "A256GCM"), Ok(Enc::A256Gcm));
+        assert_eq!(gate(AuthJsV5, "dir", "A256CBC-HS512"), Ok(Enc::A256CbcHs512));
+        for (alg, enc) in [
+            ("A256KW", "A256GCM"),
+            ("PBES2-HS256+A128KW", "A256GCM"),
+            ("dir", "A128CBC-HS256"),
+            ("none", "A256GCM"),
+        ] {
+            assert_eq!(gate(NextAuthV4, alg, enc).unwrap_err().reason(), "alg_not_allowed");
+            assert_eq!(gate(AuthJsV5, alg, enc).unwrap_err().reason(), "alg_not_allowed");
+        }
+        assert_eq!(
+            gate(NextAuthV4, "dir", "A128GCM"),
+            Err(Error::MalformedJwe(Malformed::KeyLength))
+        );
+    }
+}

@@ -8,7 +8,9 @@
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 
-use crate::{Claims, CookieNames, Error, RandomSource, RequestCookies, Secrets, SetCookie, TokenCodec, b64};
+use crate::{
+    Claims, CookieNames, Error, RandomSource, RequestCookies, Secrets, SetCookie, TokenCodec, b64,
+};
 
 /// Lifetime of a check cookie, in seconds (15 minutes, as next-auth).
 pub const CHECK_MAX_AGE_SECS: i64 = 900;
@@ -67,7 +69,8 @@ impl OAuthChecks {
     /// Check cookies for the names (format and security mode) and secrets given.
     pub fn new(names: &CookieNames, secrets: &Secrets) -> Self {
         let format = names.format();
-        let codec = |salt: &str| TokenCodec::new(format, secrets, salt).with_max_age(CHECK_MAX_AGE_SECS);
+        let codec =
+            |salt: &str| TokenCodec::new(format, secrets, salt).with_max_age(CHECK_MAX_AGE_SECS);
         OAuthChecks {
             names: names.clone(),
             state: codec(names.state()),
@@ -124,7 +127,9 @@ impl OAuthChecks {
             .with_expires(now + Duration::seconds(CHECK_MAX_AGE_SECS));
         Ok(match kind {
             CheckKind::Nonce => cookie,
-            CheckKind::State | CheckKind::PkceCodeVerifier => cookie.with_max_age(CHECK_MAX_AGE_SECS),
+            CheckKind::State | CheckKind::PkceCodeVerifier => {
+                cookie.with_max_age(CHECK_MAX_AGE_SECS)
+            }
         })
     }
 

@@ -223,8 +223,14 @@ mod tests {
     fn slots() {
         let n = "next-auth.session-token";
         assert_eq!(slot_of(n, n), Some(Slot::Unchunked));
-        assert_eq!(slot_of("next-auth.session-token.0", n), Some(Slot::Chunk(0)));
-        assert_eq!(slot_of("next-auth.session-token.12", n), Some(Slot::Chunk(12)));
+        assert_eq!(
+            slot_of("next-auth.session-token.0", n),
+            Some(Slot::Chunk(0))
+        );
+        assert_eq!(
+            slot_of("next-auth.session-token.12", n),
+            Some(Slot::Chunk(12))
+        );
         for other in [
             "next-auth.session-token-extra",
             "next-auth.session-token.",
@@ -250,15 +256,23 @@ mod tests {
         let names = CookieNames::new(crate::WireFormat::NextAuthV4, false);
         let read = |h: &str| {
             let c = RequestCookies::parse(h);
-            SessionCookie::from_request(&c, &names).token().map(|t| t.map(str::to_owned))
+            SessionCookie::from_request(&c, &names)
+                .token()
+                .map(|t| t.map(str::to_owned))
         };
         assert_eq!(read(""), Ok(None));
-        assert_eq!(read("next-auth.session-token.1=b"), Err(Error::InvalidChunks(ChunkProblem::MissingChunk)));
+        assert_eq!(
+            read("next-auth.session-token.1=b"),
+            Err(Error::InvalidChunks(ChunkProblem::MissingChunk))
+        );
         assert_eq!(
             read("next-auth.session-token=a; next-auth.session-token.0=b"),
             Err(Error::InvalidChunks(ChunkProblem::Ambiguous))
         );
-        assert_eq!(read("next-auth.session-token=a; next-auth.session-token.0="), Ok(Some("a".into())));
+        assert_eq!(
+            read("next-auth.session-token=a; next-auth.session-token.0="),
+            Ok(Some("a".into()))
+        );
         assert_eq!(
             read("next-auth.session-token.64=a"),
             Err(Error::InvalidChunks(ChunkProblem::TooManyChunks))

@@ -57,7 +57,8 @@ impl Claims {
 
     /// Deserialize the claims into a typed value, consuming them.
     pub fn into_deserialize<T: DeserializeOwned>(self) -> Result<T, Error> {
-        serde_json::from_value(Value::Object(self.0)).map_err(|e| Error::ClaimsShape(shape_error(&e)))
+        serde_json::from_value(Value::Object(self.0))
+            .map_err(|e| Error::ClaimsShape(shape_error(&e)))
     }
 
     /// The members as a JSON map.
@@ -112,8 +113,10 @@ impl Claims {
         let now = now.unix_timestamp();
         let jti = uuid::Builder::from_random_bytes(crate::env::random_array(rng)?).into_uuid();
         self.0.insert("iat".into(), now.into());
-        self.0.insert("exp".into(), now.saturating_add(max_age_secs).into());
-        self.0.insert("jti".into(), jti.hyphenated().to_string().into());
+        self.0
+            .insert("exp".into(), now.saturating_add(max_age_secs).into());
+        self.0
+            .insert("jti".into(), jti.hyphenated().to_string().into());
         Ok(())
     }
 
@@ -195,7 +198,10 @@ mod tests {
         assert_eq!(keys, ["name", "iat", "exp", "jti"]);
         assert_eq!(c.get("exp"), Some(&Value::from(1_767_225_660)));
         // A UUID v4 built from zero bytes still carries the version and variant bits.
-        assert_eq!(c.get_str("jti"), Some("00000000-0000-4000-8000-000000000000"));
+        assert_eq!(
+            c.get_str("jti"),
+            Some("00000000-0000-4000-8000-000000000000")
+        );
 
         let mut reissued = Claims::new();
         reissued.insert("exp", 1);
@@ -219,7 +225,11 @@ mod tests {
         assert_eq!(with("nbf", 1015.into()), Ok(()));
         assert_eq!(with("nbf", 1016.into()), Err(Error::ClaimInvalid("nbf")));
         assert_eq!(with("iat", Value::Null), Err(Error::ClaimInvalid("iat")));
-        assert_eq!(Claims::new().validate_times(now), Ok(()), "no claim is required");
+        assert_eq!(
+            Claims::new().validate_times(now),
+            Ok(()),
+            "no claim is required"
+        );
     }
 
     #[test]

@@ -110,11 +110,21 @@ impl TokenCodec {
     }
 
     /// Encrypt `claims` exactly as given, without stamping `iat`/`exp`/`jti`.
+    ///
+    /// Fails with [`Error::TokenTooLarge`] rather than emit a token longer than this codec's
+    /// decode limit, which no tier could read back.
     pub fn encrypt_claims(&self, claims: &Claims, rng: &dyn RandomSource) -> Result<String, Error> {
         let plaintext = Zeroizing::new(
             serde_json::to_vec(claims.as_map()).map_err(|_| Error::ClaimsNotObject)?,
         );
-        self.keyring.encrypt(&plaintext, rng)
+        let token = self.keyring.encrypt(&plaintext, rng)?;
+        if token.len() > self.max_token_len {
+            return Err(Error::TokenTooLarge {
+                len: token.len(),
+                max: self.max_token_len,
+            });
+        }
+        Ok(token)
     }
 
     /// Decrypt a token and check its time claims at `now` (15 s tolerance).
@@ -129,7 +139,11 @@ impl TokenCodec {
     }
 
     /// [`decode`](Self::decode) into a typed value.
-    pub fn decode_as<T: DeserializeOwned>(&self, token: &str, now: OffsetDateTime) -> Result<T, Error> {
+    pub fn decode_as<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        now: OffsetDateTime,
+    ) -> Result<T, Error> {
         self.decode(token, now)?.into_deserialize()
     }
 }

@@ -94,7 +94,11 @@ impl CsrfProtection {
     pub fn verify_cookie(&self, cookie_value: &str) -> Option<CsrfToken> {
         let mut parts = cookie_value.split('|');
         let (token, hash) = (parts.next()?, parts.next()?);
-        if token.len() != 64 || !token.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        if token.len() != 64
+            || !token
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        {
             return None;
         }
         let expected = self.hash_hex(token);
@@ -107,7 +111,11 @@ impl CsrfProtection {
         let bytes = Zeroizing::new(crate::env::random_array::<32>(rng)?);
         let token = Zeroizing::new(hex_lower(&*bytes));
         let hash = self.hash_hex(&token);
-        let cookie = SetCookie::new(self.cookie_name, format!("{}|{}", &*token, &*hash), self.secure);
+        let cookie = SetCookie::new(
+            self.cookie_name,
+            format!("{}|{}", &*token, &*hash),
+            self.secure,
+        );
         Ok((CsrfToken(token), cookie))
     }
 

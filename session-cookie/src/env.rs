@@ -34,9 +34,7 @@ pub struct FixedClock(pub OffsetDateTime);
 impl FixedClock {
     /// A clock frozen at `secs` seconds after the Unix epoch.
     pub fn at_unix(secs: i64) -> Self {
-        FixedClock(
-            OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH),
-        )
+        FixedClock(OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH))
     }
 }
 

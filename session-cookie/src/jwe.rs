@@ -43,6 +43,56 @@ struct CbcHs512 {
     aes: Aes256,
 }
 
+impl CbcHs512 {
+    fn new(key: &[u8]) -> Self {
+        CbcHs512 {
+            mac: hmac_sha512(&key[..32]),
+            aes: aes256(&key[32..64]),
+        }
+    }
+
+    /// RFC 7518 §5.2.2.1: PKCS#7-pad and encrypt, then MAC; the tag is the MAC's first half.
+    fn seal(
+        &self,
+        iv: &[u8; CBC_IV_LEN],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> (Vec<u8>, [u8; CBC_TAG_LEN]) {
+        let ciphertext = cbc::Encryptor::<Aes256>::inner_iv_init(self.aes.clone(), iv.into())
+            .encrypt_padded_vec::<Pkcs7>(plaintext);
+        let mut mac = self.mac.clone();
+        mac_input(&mut mac, aad, iv, &ciphertext);
+        let full: [u8; 64] = mac.finalize().into_bytes().into();
+        let mut tag = [0u8; CBC_TAG_LEN];
+        tag.copy_from_slice(&full[..CBC_TAG_LEN]);
+        (ciphertext, tag)
+    }
+
+    /// RFC 7518 §5.2.2.2: check the tag in constant time first (encrypt-then-MAC), and only then
+    /// decrypt and remove the padding.
+    fn open(
+        &self,
+        iv: &[u8; CBC_IV_LEN],
+        aad: &[u8],
+        mut ciphertext: Zeroizing<Vec<u8>>,
+        tag: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, Error> {
+        let mut mac = self.mac.clone();
+        mac_input(&mut mac, aad, iv, &ciphertext);
+        mac.verify_truncated_left(tag)
+            .map_err(|_| Error::DecryptionFailed)?;
+        if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(16) {
+            return Err(Error::DecryptionFailed);
+        }
+        let plaintext_len = cbc::Decryptor::<Aes256>::inner_iv_init(self.aes.clone(), iv.into())
+            .decrypt_padded::<Pkcs7>(&mut ciphertext)
+            .map_err(|_| Error::DecryptionFailed)?
+            .len();
+        ciphertext.truncate(plaintext_len);
+        Ok(ciphertext)
+    }
+}
+
 /// Everything derived from one secret for one salt.
 #[derive(Clone)]
 struct SecretKeys {
@@ -85,13 +135,11 @@ impl Keyring {
                     let bytes = key.expose_bytes();
                     let kid_cbc = key.thumbprint();
                     let half = EncryptionKey::from_slice(&bytes[..32]);
-                    let header = format!(r#"{{"alg":"dir","enc":"A256CBC-HS512","kid":"{kid_cbc}"}}"#);
+                    let header =
+                        format!(r#"{{"alg":"dir","enc":"A256CBC-HS512","kid":"{kid_cbc}"}}"#);
                     SecretKeys {
                         gcm: gcm_cipher(&bytes[..32]),
-                        cbc: Some(CbcHs512 {
-                            mac: hmac_sha512(&bytes[..32]),
-                            aes: aes256(&bytes[32..]),
-                        }),
+                        cbc: Some(CbcHs512::new(bytes)),
                         kid_gcm: Some(half.thumbprint()),
                         kid_cbc: Some(kid_cbc),
                         header_b64: b64::encode(header),
@@ -119,16 +167,18 @@ impl Keyring {
     }
 
     /// Encrypt `plaintext` with the first secret, as next-auth's `encode` does.
-    pub(crate) fn encrypt(&self, plaintext: &[u8], rng: &dyn RandomSource) -> Result<String, Error> {
+    pub(crate) fn encrypt(
+        &self,
+        plaintext: &[u8],
+        rng: &dyn RandomSource,
+    ) -> Result<String, Error> {
         let keys = &self.keys[0];
         let aad = keys.header_b64.as_bytes();
         match (self.format, &keys.cbc) {
             (WireFormat::AuthJsV5, Some(cbc)) => {
                 let iv: [u8; CBC_IV_LEN] = crate::env::random_array(rng)?;
-                let ciphertext = cbc::Encryptor::<Aes256>::inner_iv_init(cbc.aes.clone(), &iv.into())
-                    .encrypt_padded_vec::<Pkcs7>(plaintext);
-                let tag = cbc_tag(&cbc.mac, aad, &iv, &ciphertext);
-                Ok(assemble(&keys.header_b64, &iv, &ciphertext, &tag[..CBC_TAG_LEN]))
+                let (ciphertext, tag) = cbc.seal(&iv, aad, plaintext);
+                Ok(assemble(&keys.header_b64, &iv, &ciphertext, &tag))
             }
             _ => {
                 let iv: [u8; GCM_IV_LEN] = crate::env::random_array(rng)?;
@@ -213,20 +263,7 @@ impl Keyring {
                     return Err(Error::MalformedJwe(Malformed::TagLength));
                 }
                 let cbc = candidates[0].cbc.as_ref().ok_or(Error::DecryptionFailed)?;
-                // Encrypt-then-MAC: check the tag (in constant time) before touching the padding.
-                let mut mac = cbc.mac.clone();
-                mac_input(&mut mac, aad, &iv, &ciphertext_bytes);
-                mac.verify_truncated_left(&tag)
-                    .map_err(|_| Error::DecryptionFailed)?;
-                if ciphertext_bytes.is_empty() || ciphertext_bytes.len() % 16 != 0 {
-                    return Err(Error::DecryptionFailed);
-                }
-                let plaintext_len = cbc::Decryptor::<Aes256>::inner_iv_init(cbc.aes.clone(), &iv.into())
-                    .decrypt_padded::<Pkcs7>(&mut ciphertext_bytes)
-                    .map_err(|_| Error::DecryptionFailed)?
-                    .len();
-                ciphertext_bytes.truncate(plaintext_len);
-                Ok(ciphertext_bytes)
+                cbc.open(&iv, aad, ciphertext_bytes, &tag)
             }
         }
     }
@@ -306,9 +343,11 @@ fn parse_header(header_b64: &str) -> Result<Header, Error> {
 fn gate(format: WireFormat, alg: &str, enc: &str) -> Result<Enc, Error> {
     match (format, alg, enc) {
         (WireFormat::NextAuthV4, "dir", "A256GCM") => Ok(Enc::A256Gcm),
-        (WireFormat::NextAuthV4, "dir", "A128GCM" | "A192GCM" | "A192CBC-HS384" | "A256CBC-HS512") => {
-            Err(Error::MalformedJwe(Malformed::KeyLength))
-        }
+        (
+            WireFormat::NextAuthV4,
+            "dir",
+            "A128GCM" | "A192GCM" | "A192CBC-HS384" | "A256CBC-HS512",
+        ) => Err(Error::MalformedJwe(Malformed::KeyLength)),
         (WireFormat::AuthJsV5, "dir", "A256CBC-HS512") => Ok(Enc::A256CbcHs512),
         (WireFormat::AuthJsV5, "dir", "A256GCM") => Ok(Enc::A256Gcm),
         _ => Err(Error::alg_not_allowed(alg, enc)),
@@ -338,16 +377,11 @@ fn mac_input(mac: &mut Hmac<Sha512>, aad: &[u8], iv: &[u8], ciphertext: &[u8]) {
     mac.update(&((aad.len() as u64) * 8).to_be_bytes());
 }
 
-fn cbc_tag(mac: &Hmac<Sha512>, aad: &[u8], iv: &[u8], ciphertext: &[u8]) -> [u8; 64] {
-    let mut mac = mac.clone();
-    mac_input(&mut mac, aad, iv, ciphertext);
-    mac.finalize().into_bytes().into()
-}
-
 /// `header..iv.ciphertext.tag` (the encrypted-key segment is empty with `dir`).
 fn assemble(header_b64: &str, iv: &[u8], ciphertext: &[u8], tag: &[u8]) -> String {
-    let mut token =
-        String::with_capacity(header_b64.len() + 4 + (iv.len() + ciphertext.len() + tag.len()) * 4 / 3 + 3);
+    let mut token = String::with_capacity(
+        header_b64.len() + 4 + (iv.len() + ciphertext.len() + tag.len()) * 4 / 3 + 3,
+    );
     token.push_str(header_b64);
     token.push_str("..");
     b64::encode_into(iv, &mut token);
@@ -370,20 +404,80 @@ mod tests {
         );
     }
 
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    /// RFC 7518 Appendix B.3, AES_256_CBC_HMAC_SHA_512, through the codec's own seal/open.
+    #[test]
+    fn rfc7518_b3_known_answer() {
+        let key = hex(concat!(
+            "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+            "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+        ));
+        let plaintext = hex(concat!(
+            "41206369706865722073797374656d206d757374206e6f742062652072657175",
+            "6972656420746f206265207365637265742c20616e64206974206d7573742062",
+            "652061626c6520746f2066616c6c20696e746f207468652068616e6473206f66",
+            "2074686520656e656d7920776974686f757420696e636f6e76656e69656e6365"
+        ));
+        let iv: [u8; 16] = hex("1af38c2dc2b96ffdd86694092341bc04").try_into().unwrap();
+        let aad = hex(concat!(
+            "546865207365636f6e64207072696e6369706c65206f66204175677573746520",
+            "4b6572636b686f666673"
+        ));
+        let expected_ciphertext = hex(concat!(
+            "4affaaadb78c31c5da4b1b590d10ffbd3dd8d5d302423526912da037ecbcc7bd",
+            "822c301dd67c373bccb584ad3e9279c2e6d12a1374b77f077553df829410446b",
+            "36ebd97066296ae6427ea75c2e0846a11a09ccf5370dc80bfecbad28c73f09b3",
+            "a3b75e662a2594410ae496b2e2e6609e31e6e02cc837f053d21f37ff4f51950b",
+            "be2638d09dd7a4930930806d0703b1f6"
+        ));
+        let expected_tag = hex("4dd3b4c088a7f45c216839645b2012bf2e6269a8c56a816dbc1b267761955bc5");
+
+        let keys = CbcHs512::new(&key);
+        let (ciphertext, tag) = keys.seal(&iv, &aad, &plaintext);
+        assert_eq!(ciphertext, expected_ciphertext);
+        assert_eq!(tag.to_vec(), expected_tag);
+
+        let opened = keys
+            .open(&iv, &aad, Zeroizing::new(ciphertext.clone()), &tag)
+            .unwrap();
+        assert_eq!(*opened, plaintext);
+        let mut bad_tag = tag;
+        bad_tag[31] ^= 1;
+        assert_eq!(
+            keys.open(&iv, &aad, Zeroizing::new(ciphertext), &bad_tag),
+            Err(Error::DecryptionFailed)
+        );
+    }
+
     #[test]
     fn gate_table() {
         use WireFormat::*;
         assert_eq!(gate(NextAuthV4, "dir", "A256GCM"), Ok(Enc::A256Gcm));
         assert_eq!(gate(AuthJsV5, "dir", "A256GCM"), Ok(Enc::A256Gcm));
-        assert_eq!(gate(AuthJsV5, "dir", "A256CBC-HS512"), Ok(Enc::A256CbcHs512));
+        assert_eq!(
+            gate(AuthJsV5, "dir", "A256CBC-HS512"),
+            Ok(Enc::A256CbcHs512)
+        );
         for (alg, enc) in [
             ("A256KW", "A256GCM"),
             ("PBES2-HS256+A128KW", "A256GCM"),
             ("dir", "A128CBC-HS256"),
             ("none", "A256GCM"),
         ] {
-            assert_eq!(gate(NextAuthV4, alg, enc).unwrap_err().reason(), "alg_not_allowed");
-            assert_eq!(gate(AuthJsV5, alg, enc).unwrap_err().reason(), "alg_not_allowed");
+            assert_eq!(
+                gate(NextAuthV4, alg, enc).unwrap_err().reason(),
+                "alg_not_allowed"
+            );
+            assert_eq!(
+                gate(AuthJsV5, alg, enc).unwrap_err().reason(),
+                "alg_not_allowed"
+            );
         }
         assert_eq!(
             gate(NextAuthV4, "dir", "A128GCM"),

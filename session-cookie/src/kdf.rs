@@ -27,19 +27,44 @@ impl EncryptionKey {
 
     /// The RFC 7638 thumbprint Auth.js puts into the `kid` header:
     /// `b64u(SHA-512('{"k":"<b64u key>","kty":"oct"}'))` for the 64-byte key, SHA-256 for the
-    /// 32-byte (`A256GCM`) key.
+    /// 32-byte (`A256GCM`) key (Auth.js names the digest after the key's bit length).
     pub fn thumbprint(&self) -> String {
         let k = Zeroizing::new(b64::encode(&self.0));
-        // RFC 7638: the required members of an `oct` JWK, lexicographic order, no whitespace.
-        let mut jwk = Zeroizing::new(String::with_capacity(k.len() + 24));
-        jwk.push_str("{\"k\":\"");
-        jwk.push_str(&k);
-        jwk.push_str("\",\"kty\":\"oct\"}");
-        if self.0.len() == 64 {
-            b64::encode(Sha512::digest(jwk.as_bytes()))
+        let digest = if self.0.len() == 64 {
+            ThumbprintHash::Sha512
         } else {
-            b64::encode(Sha256::digest(jwk.as_bytes()))
+            ThumbprintHash::Sha256
+        };
+        jwk_thumbprint(&[("k", &k), ("kty", "oct")], digest)
+    }
+}
+
+/// The digest of an RFC 7638 thumbprint.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ThumbprintHash {
+    Sha256,
+    Sha512,
+}
+
+/// RFC 7638 §3: the JSON object of the key's required members, names in lexicographic order, no
+/// whitespace, hashed and base64url-encoded. `members` must already be sorted; their values must
+/// need no JSON escaping (base64url text and short names, as every JWK member is).
+pub(crate) fn jwk_thumbprint(members: &[(&str, &str)], hash: ThumbprintHash) -> String {
+    let mut json = Zeroizing::new(String::from("{"));
+    for (i, (name, value)) in members.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
         }
+        json.push('"');
+        json.push_str(name);
+        json.push_str("\":\"");
+        json.push_str(value);
+        json.push('"');
+    }
+    json.push('}');
+    match hash {
+        ThumbprintHash::Sha256 => b64::encode(Sha256::digest(json.as_bytes())),
+        ThumbprintHash::Sha512 => b64::encode(Sha512::digest(json.as_bytes())),
     }
 }
 
@@ -67,7 +92,12 @@ pub fn info(format: WireFormat, salt: &str) -> String {
 /// # Panics
 ///
 /// Never for `len` up to 8160 bytes (255 SHA-256 blocks); this crate only asks for 32 or 64.
-pub fn derive_key(format: WireFormat, secret: &AuthSecret, salt: &str, len: usize) -> EncryptionKey {
+pub fn derive_key(
+    format: WireFormat,
+    secret: &AuthSecret,
+    salt: &str,
+    len: usize,
+) -> EncryptionKey {
     let hkdf = Hkdf::<Sha256>::new(Some(salt.as_bytes()), secret.expose_secret().as_bytes());
     let mut okm = Zeroizing::new(vec![0u8; len]);
     #[allow(clippy::expect_used)] // 32 or 64 bytes is far below HKDF-SHA256's 8160-byte limit
@@ -103,14 +133,23 @@ mod tests {
         assert_eq!(format!("{key:?}"), "EncryptionKey([redacted; 32 bytes])");
     }
 
-    /// RFC 7638 §3.1 defines thumbprints for RSA keys only; this checks our `oct` member order and
-    /// hashing against a value computed independently with `josekit` in the integration tests, and
-    /// here against the definition spelled out by hand.
+    /// RFC 7638 §3.1: the example RSA key's SHA-256 thumbprint, through the same code path the
+    /// `kid` of an `oct` key takes.
     #[test]
-    fn thumbprint_definition() {
-        let key = EncryptionKey(Zeroizing::new(vec![7u8; 32]));
-        let k = b64::encode([7u8; 32]);
-        let jwk = format!("{{\"k\":\"{k}\",\"kty\":\"oct\"}}");
-        assert_eq!(key.thumbprint(), b64::encode(Sha256::digest(jwk.as_bytes())));
+    fn rfc7638_known_answer() {
+        let n = "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
+        let thumbprint = jwk_thumbprint(
+            &[("e", "AQAB"), ("kty", "RSA"), ("n", n)],
+            ThumbprintHash::Sha256,
+        );
+        assert_eq!(thumbprint, "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+    }
+
+    #[test]
+    fn oct_thumbprint_digest_follows_key_length() {
+        let short = EncryptionKey(Zeroizing::new(vec![7u8; 32]));
+        let long = EncryptionKey(Zeroizing::new(vec![7u8; 64]));
+        assert_eq!(short.thumbprint().len(), 43, "SHA-256");
+        assert_eq!(long.thumbprint().len(), 86, "SHA-512");
     }
 }

@@ -132,7 +132,10 @@ mod tests {
         assert_eq!(v5s.session_token(), "__Secure-authjs.session-token");
         assert_eq!(v5s.callback_url(), "__Secure-authjs.callback-url");
         assert_eq!(v5s.csrf_token(), "__Host-authjs.csrf-token");
-        assert_eq!(v5s.pkce_code_verifier(), "__Secure-authjs.pkce.code_verifier");
+        assert_eq!(
+            v5s.pkce_code_verifier(),
+            "__Secure-authjs.pkce.code_verifier"
+        );
         assert_eq!(v5s.state(), "__Secure-authjs.state");
         assert_eq!(v5s.nonce(), "__Secure-authjs.nonce");
         assert!(v5s.secure());

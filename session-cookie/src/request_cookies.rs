@@ -101,7 +101,10 @@ impl fmt::Debug for RequestCookies<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Names only: values are session tokens and CSRF secrets.
         f.debug_struct("RequestCookies")
-            .field("names", &self.pairs.iter().map(|(n, _)| n).collect::<Vec<_>>())
+            .field(
+                "names",
+                &self.pairs.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -128,7 +131,9 @@ pub(crate) fn decode_uri_component(text: &str) -> Option<Cow<'_, str>> {
         }
         i = at + 3;
     }
-    percent_encoding::percent_decode_str(text).decode_utf8().ok()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .ok()
 }
 
 #[cfg(test)]
@@ -153,7 +158,10 @@ mod tests {
     #[test]
     fn several_headers_first_wins() {
         let c = RequestCookies::parse_all(["a=1; b=2", "a=3; c=4"]);
-        assert_eq!((c.get("a"), c.get("b"), c.get("c")), (Some("1"), Some("2"), Some("4")));
+        assert_eq!(
+            (c.get("a"), c.get("b"), c.get("c")),
+            (Some("1"), Some("2"), Some("4"))
+        );
     }
 
     #[test]

@@ -130,7 +130,10 @@ mod tests {
     #[test]
     fn empty_is_refused() {
         assert_eq!(AuthSecret::new("").unwrap_err(), Error::EmptySecret);
-        assert_eq!(Secrets::new(Vec::<String>::new()).unwrap_err(), Error::NoSecret);
+        assert_eq!(
+            Secrets::new(Vec::<String>::new()).unwrap_err(),
+            Error::NoSecret
+        );
         assert_eq!(Secrets::new(["a", ""]).unwrap_err(), Error::EmptySecret);
     }
 

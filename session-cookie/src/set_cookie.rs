@@ -175,7 +175,10 @@ impl fmt::Debug for SetCookie {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SetCookie")
             .field("name", &self.name)
-            .field("value", &format_args!("[redacted; {} bytes]", self.value.len()))
+            .field(
+                "value",
+                &format_args!("[redacted; {} bytes]", self.value.len()),
+            )
             .field("max_age", &self.max_age)
             .field("expires", &self.expires)
             .field("secure", &self.secure)
@@ -208,7 +211,10 @@ mod tests {
 
     #[test]
     fn encode_uri_component_like_javascript() {
-        assert_eq!(encode_uri_component("a|b c/é~*'()!"), "a%7Cb%20c%2F%C3%A9~*'()!");
+        assert_eq!(
+            encode_uri_component("a|b c/é~*'()!"),
+            "a%7Cb%20c%2F%C3%A9~*'()!"
+        );
     }
 
     #[test]

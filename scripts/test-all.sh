@@ -19,12 +19,16 @@ step() {
   echo "<== $name (${took}s)"
 }
 
+source scripts/lib.sh
+# josekit, the independent JOSE oracle in session-cookie's dev-dependencies, links OpenSSL.
+step "system packages" ensure_apt pkg-config libssl-dev
 step "vectors are byte-identical to ../shared/vectors" scripts/check-vectors.sh
 step "rustfmt" cargo fmt --all --check
 step "clippy" cargo clippy --workspace --all-targets --all-features -- -D warnings
 step "cargo test" cargo test --workspace --all-features
 step "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features
 step "wasm32 build of the edge crates" scripts/check-wasm.sh
+step "session tokens through the real next-auth / @auth/core" scripts/node-interop-jwt.sh
 
 echo
 echo "All tests passed in $(( $(date +%s) - started ))s:"

@@ -31,7 +31,9 @@ fn now() -> OffsetDateTime {
 
 /// A realistic Cognito session: name, e-mail, picture, sub, plus `groups` to reach the size.
 fn claims(groups: usize) -> Claims {
-    let groups: Vec<String> = (0..groups).map(|i| format!("group-{i:03}-{}", "x".repeat(12))).collect();
+    let groups: Vec<String> = (0..groups)
+        .map(|i| format!("group-{i:03}-{}", "x".repeat(12)))
+        .collect();
     Claims::from_serialize(&json!({
         "name": "Jane Doe",
         "email": "jane.doe@example.com",
@@ -73,7 +75,15 @@ fn cases() -> Vec<Case> {
             .map(|c| format!("{}={}", c.name(), c.value()))
             .collect::<Vec<_>>()
             .join("; ");
-        out.push(Case { id, format, codec, names, claims, token, cookie_header });
+        out.push(Case {
+            id,
+            format,
+            codec,
+            names,
+            claims,
+            token,
+            cookie_header,
+        });
     }
     out
 }
@@ -97,7 +107,11 @@ fn write_tokens(cases: &[Case]) {
         })
         .collect();
     std::fs::create_dir_all(&target).unwrap();
-    std::fs::write(target.join("bench-tokens.json"), serde_json::to_vec_pretty(&list).unwrap()).unwrap();
+    std::fs::write(
+        target.join("bench-tokens.json"),
+        serde_json::to_vec_pretty(&list).unwrap(),
+    )
+    .unwrap();
 }
 
 /// The floor: base64-decode the IV, ciphertext and tag segments of a v4 token and AES-256-GCM
@@ -106,12 +120,27 @@ fn bare_gcm(token: &str, cipher: &Aes256Gcm, buffer: &mut Vec<u8>) -> usize {
     let mut parts = token.split('.');
     let header = parts.next().unwrap();
     parts.next();
-    let iv: [u8; 12] = URL_SAFE_NO_PAD.decode(parts.next().unwrap()).unwrap().try_into().unwrap();
+    let iv: [u8; 12] = URL_SAFE_NO_PAD
+        .decode(parts.next().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
     buffer.clear();
-    URL_SAFE_NO_PAD.decode_vec(parts.next().unwrap(), buffer).unwrap();
-    let tag: [u8; 16] = URL_SAFE_NO_PAD.decode(parts.next().unwrap()).unwrap().try_into().unwrap();
+    URL_SAFE_NO_PAD
+        .decode_vec(parts.next().unwrap(), buffer)
+        .unwrap();
+    let tag: [u8; 16] = URL_SAFE_NO_PAD
+        .decode(parts.next().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
     cipher
-        .decrypt_inout_detached(&Nonce::from(iv), header.as_bytes(), buffer.as_mut_slice().into(), &Tag::from(tag))
+        .decrypt_inout_detached(
+            &Nonce::from(iv),
+            header.as_bytes(),
+            buffer.as_mut_slice().into(),
+            &Tag::from(tag),
+        )
         .unwrap();
     buffer.len()
 }
@@ -119,24 +148,35 @@ fn bare_gcm(token: &str, cipher: &Aes256Gcm, buffer: &mut Vec<u8>) -> usize {
 fn bench(c: &mut Criterion) {
     let cases = cases();
     write_tokens(&cases);
-    let v4_key = derive_key(WireFormat::NextAuthV4, &AuthSecret::new(SECRET).unwrap(), "", 32);
+    let v4_key = derive_key(
+        WireFormat::NextAuthV4,
+        &AuthSecret::new(SECRET).unwrap(),
+        "",
+        32,
+    );
     let cipher = Aes256Gcm::new_from_slice(v4_key.expose_bytes()).unwrap();
 
     for case in &cases {
         let mut group = c.benchmark_group(case.id);
         group.throughput(Throughput::Bytes(case.token.len() as u64));
-        group.bench_function("decode", |b| b.iter(|| case.codec.decode(black_box(&case.token), now()).unwrap()));
+        group.bench_function("decode", |b| {
+            b.iter(|| case.codec.decode(black_box(&case.token), now()).unwrap())
+        });
         group.bench_function("decode_cookie_header", |b| {
             b.iter(|| {
                 let cookies = RequestCookies::parse(black_box(&case.cookie_header));
                 let session = SessionCookie::from_request(&cookies, &case.names);
-                case.codec.decode(session.token().unwrap().unwrap(), now()).unwrap()
+                case.codec
+                    .decode(session.token().unwrap().unwrap(), now())
+                    .unwrap()
             })
         });
         group.bench_function("encode", |b| {
             b.iter(|| {
                 let mut claims = case.claims.clone();
-                case.codec.encode(black_box(&mut claims), now(), &OsRandom).unwrap()
+                case.codec
+                    .encode(black_box(&mut claims), now(), &OsRandom)
+                    .unwrap()
             })
         });
         if case.format == WireFormat::NextAuthV4 {

@@ -1,0 +1,57 @@
+//! Untrusted `Cookie` and `Authorization` headers: parsing, session chunk reassembly, clearing,
+//! CSRF cookie verification and OAuth check cookies must never panic.
+#![no_main]
+
+use std::sync::LazyLock;
+
+use libfuzzer_sys::fuzz_target;
+use session_cookie::time::OffsetDateTime;
+use session_cookie::{
+    CheckKind, CookieNames, CsrfProtection, OAuthChecks, RequestCookies, Secrets, SessionCookie,
+    TokenCodec, WireFormat, bearer_token,
+};
+
+struct Fixture {
+    names: CookieNames,
+    codec: TokenCodec,
+    csrf: CsrfProtection,
+    checks: OAuthChecks,
+}
+
+static FIXTURES: LazyLock<Vec<Fixture>> = LazyLock::new(|| {
+    let secrets = Secrets::single("fuzz-secret").expect("valid secret");
+    [WireFormat::NextAuthV4, WireFormat::AuthJsV5]
+        .into_iter()
+        .flat_map(|f| [false, true].map(|secure| CookieNames::new(f, secure)))
+        .map(|names| Fixture {
+            codec: TokenCodec::for_session(&names, &secrets),
+            csrf: CsrfProtection::new(&names, &secrets),
+            checks: OAuthChecks::new(&names, &secrets),
+            names,
+        })
+        .collect()
+});
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(header) = std::str::from_utf8(data) else { return };
+    let now = OffsetDateTime::from_unix_timestamp(1_767_225_600).expect("valid time");
+    // HTTP/2 may split cookies over several headers: fuzz that path too.
+    let cookies = RequestCookies::parse_all(header.split('\n'));
+    for fx in FIXTURES.iter() {
+        let session = SessionCookie::from_request(&cookies, &fx.names);
+        if let Ok(Some(token)) = session.token() {
+            let _ = fx.codec.decode(token, now);
+        }
+        let _ = session.clear();
+        if let Ok(Some(token)) = session.token() {
+            let _ = session.write(token, now);
+        }
+        if let Some(value) = cookies.get(fx.names.csrf_token()) {
+            let _ = fx.csrf.verify_cookie(value);
+        }
+        for kind in [CheckKind::State, CheckKind::PkceCodeVerifier, CheckKind::Nonce] {
+            let _ = fx.checks.open(kind, &cookies, "cognito", now);
+        }
+    }
+    let _ = bearer_token(header);
+});

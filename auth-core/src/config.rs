@@ -1,0 +1,530 @@
+//! Configuration: secrets, public URL, base path, cookies, providers and callbacks.
+
+use std::fmt;
+use std::sync::Arc;
+
+use session_cookie::{Clock, RandomSource, Secrets, SystemClock, WireFormat};
+use url::Url;
+
+use crate::callbacks::{Callbacks, DefaultCallbacks, Events, NoEvents};
+use crate::provider::Provider;
+use crate::{DEFAULT_BASE_PATH, Error};
+
+/// Largest request body the handler reads (forms and JSON from `next-auth/react` are tiny).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The public origin the browser sees, e.g. `https://app.example.com`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicOrigin {
+    origin: String,
+    secure: bool,
+}
+
+impl PublicOrigin {
+    /// `scheme://host[:port]`, no trailing slash.
+    pub fn as_str(&self) -> &str {
+        &self.origin
+    }
+
+    /// Whether the scheme is `https` (cookies are then `Secure` and `__Secure-`/`__Host-`).
+    pub fn is_secure(&self) -> bool {
+        self.secure
+    }
+
+    pub(crate) fn from_url(url: &Url) -> Option<Self> {
+        match url.scheme() {
+            "http" | "https" if url.host_str().is_some() => Some(PublicOrigin {
+                origin: url.origin().ascii_serialization(),
+                secure: url.scheme() == "https",
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Where next-auth's own pages live, when the app brings its own (`pages` option).
+#[derive(Debug, Clone, Default)]
+pub struct Pages {
+    /// Custom sign-in page; `GET /signin` redirects there with `callbackUrl` (and `error`).
+    pub sign_in: Option<String>,
+    /// Custom sign-out page; `GET /signout` redirects there.
+    pub sign_out: Option<String>,
+    /// Custom error page; `GET /error` redirects there with `error`.
+    pub error: Option<String>,
+}
+
+/// Everything the handler needs to know. Build it with [`AuthConfig::builder`] or
+/// [`AuthConfig::from_env`].
+#[derive(Clone)]
+pub struct AuthConfig {
+    pub(crate) format: WireFormat,
+    pub(crate) secrets: Secrets,
+    pub(crate) public_origin: Option<PublicOrigin>,
+    pub(crate) base_path: String,
+    pub(crate) session_max_age: i64,
+    pub(crate) trust_forwarded_headers: bool,
+    pub(crate) providers: Vec<Arc<dyn Provider>>,
+    pub(crate) callbacks: Arc<dyn Callbacks>,
+    pub(crate) events: Arc<dyn Events>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) rng: Arc<dyn RandomSource>,
+    pub(crate) pages: Pages,
+    pub(crate) max_body_bytes: usize,
+}
+
+impl fmt::Debug for AuthConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthConfig")
+            .field("format", &self.format)
+            .field("secrets", &self.secrets)
+            .field("public_origin", &self.public_origin)
+            .field("base_path", &self.base_path)
+            .field("session_max_age", &self.session_max_age)
+            .field("trust_forwarded_headers", &self.trust_forwarded_headers)
+            .field(
+                "providers",
+                &self.providers.iter().map(|p| p.id()).collect::<Vec<_>>(),
+            )
+            .field("pages", &self.pages)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuthConfig {
+    /// Start a configuration for `format` with `secrets` (newest first).
+    pub fn builder(format: WireFormat, secrets: Secrets) -> AuthConfigBuilder {
+        AuthConfigBuilder {
+            format,
+            secrets,
+            public_url: None,
+            base_path: None,
+            session_max_age: session_cookie::DEFAULT_MAX_AGE_SECS,
+            trust_forwarded_headers: false,
+            providers: Vec::new(),
+            callbacks: Arc::new(DefaultCallbacks),
+            events: Arc::new(NoEvents),
+            clock: Arc::new(SystemClock),
+            rng: default_rng(),
+            pages: Pages::default(),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+
+    /// Read the variables next-auth reads from the process environment; add providers and
+    /// callbacks to the returned builder.
+    ///
+    /// | Variable | Meaning |
+    /// |---|---|
+    /// | `NEXTAUTH_SECRET` or `AUTH_SECRET` | the secret (required) |
+    /// | `AUTH_SECRET_1`, `AUTH_SECRET_2`, `AUTH_SECRET_3` | older secrets still accepted for decoding (rotation) |
+    /// | `NEXTAUTH_URL` or `AUTH_URL` | the public URL; its path, if not `/`, is the base path. Required unless `AUTH_TRUST_HOST` is set. |
+    /// | `AUTH_TRUST_HOST` | `true`/`1`: take the origin from `X-Forwarded-Host`/`X-Forwarded-Proto` (or `Host`) |
+    /// | `NEXTAUTH_WIRE_FORMAT` | `v4` (default) or `v5` |
+    /// | `NEXTAUTH_SESSION_MAX_AGE` | session lifetime in seconds (default 30 days) |
+    ///
+    /// Errors name the missing or malformed variable, never its value.
+    pub fn from_env() -> Result<AuthConfigBuilder, Error> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env) with variables from `lookup` (tests, other sources).
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<AuthConfigBuilder, Error> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+
+        let format = match get("NEXTAUTH_WIRE_FORMAT").as_deref().map(str::trim) {
+            None | Some("v4") => WireFormat::NextAuthV4,
+            Some("v5") => WireFormat::AuthJsV5,
+            Some(_) => {
+                return Err(Error::MalformedVariable {
+                    variable: "NEXTAUTH_WIRE_FORMAT",
+                    problem: "expected v4 or v5".into(),
+                });
+            }
+        };
+
+        let (secret_var, secret) = match (get("NEXTAUTH_SECRET"), get("AUTH_SECRET")) {
+            (Some(s), _) => ("NEXTAUTH_SECRET", s),
+            (None, Some(s)) => ("AUTH_SECRET", s),
+            (None, None) => {
+                return Err(Error::MissingVariable {
+                    variable: "NEXTAUTH_SECRET",
+                    hint: "set it (or AUTH_SECRET) to the same secret as the Next.js app, e.g. `openssl rand -base64 32`",
+                });
+            }
+        };
+        let mut secrets = vec![secret];
+        for older in ["AUTH_SECRET_1", "AUTH_SECRET_2", "AUTH_SECRET_3"] {
+            secrets.extend(get(older));
+        }
+        let secrets = Secrets::new(secrets).map_err(|e| Error::MalformedVariable {
+            variable: secret_var,
+            problem: e.to_string(),
+        })?;
+
+        let trust_host = match get("AUTH_TRUST_HOST").as_deref().map(str::trim) {
+            None | Some("false" | "0") => false,
+            Some("true" | "1") => true,
+            Some(_) => {
+                return Err(Error::MalformedVariable {
+                    variable: "AUTH_TRUST_HOST",
+                    problem: "expected true or false".into(),
+                });
+            }
+        };
+
+        let mut builder = AuthConfig::builder(format, secrets).trust_forwarded_headers(trust_host);
+        match (get("NEXTAUTH_URL"), get("AUTH_URL")) {
+            (Some(url), _) => builder = builder.public_url_for("NEXTAUTH_URL", &url)?,
+            (None, Some(url)) => builder = builder.public_url_for("AUTH_URL", &url)?,
+            (None, None) if trust_host => {}
+            (None, None) => {
+                return Err(Error::MissingVariable {
+                    variable: "NEXTAUTH_URL",
+                    hint: "set it (or AUTH_URL) to the public URL the browser uses, e.g. https://app.example.com, or set AUTH_TRUST_HOST=true behind a trusted proxy",
+                });
+            }
+        }
+
+        if let Some(max_age) = get("NEXTAUTH_SESSION_MAX_AGE") {
+            let secs = max_age
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|s| *s > 0)
+                .ok_or(Error::MalformedVariable {
+                    variable: "NEXTAUTH_SESSION_MAX_AGE",
+                    problem: "expected a positive number of seconds".into(),
+                })?;
+            builder = builder.session_max_age(secs);
+        }
+        Ok(builder)
+    }
+
+    /// The wire format.
+    pub fn format(&self) -> WireFormat {
+        self.format
+    }
+
+    /// The configured public origin, if any.
+    pub fn public_origin(&self) -> Option<&PublicOrigin> {
+        self.public_origin.as_ref()
+    }
+
+    /// The base path, e.g. `/api/auth`.
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
+    /// Session lifetime in seconds.
+    pub fn session_max_age(&self) -> i64 {
+        self.session_max_age
+    }
+}
+
+fn default_rng() -> Arc<dyn RandomSource> {
+    Arc::new(session_cookie::OsRandom)
+}
+
+/// Builds an [`AuthConfig`].
+#[must_use]
+pub struct AuthConfigBuilder {
+    format: WireFormat,
+    secrets: Secrets,
+    public_url: Option<Url>,
+    base_path: Option<String>,
+    session_max_age: i64,
+    trust_forwarded_headers: bool,
+    providers: Vec<Arc<dyn Provider>>,
+    callbacks: Arc<dyn Callbacks>,
+    events: Arc<dyn Events>,
+    clock: Arc<dyn Clock>,
+    rng: Arc<dyn RandomSource>,
+    pages: Pages,
+    max_body_bytes: usize,
+}
+
+impl fmt::Debug for AuthConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthConfigBuilder")
+            .field("format", &self.format)
+            .field("public_url", &self.public_url.as_ref().map(Url::as_str))
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuthConfigBuilder {
+    /// The public URL of the app, as `NEXTAUTH_URL`: `https://app.example.com` or with a base
+    /// path, `https://app.example.com/custom/auth`. A value without a scheme gets `https://`, as in
+    /// next-auth. Its scheme decides secure cookies.
+    pub fn public_url(self, url: &str) -> Result<Self, Error> {
+        self.public_url_for("NEXTAUTH_URL", url)
+    }
+
+    fn public_url_for(mut self, variable: &'static str, url: &str) -> Result<Self, Error> {
+        let url = url.trim();
+        let with_scheme = if url.contains("://") {
+            url.to_owned()
+        } else {
+            format!("https://{url}")
+        };
+        let parsed = Url::parse(&with_scheme).map_err(|e| Error::MalformedVariable {
+            variable,
+            problem: format!("not a URL ({e})"),
+        })?;
+        if PublicOrigin::from_url(&parsed).is_none() {
+            return Err(Error::MalformedVariable {
+                variable,
+                problem: "expected an http:// or https:// URL with a host".into(),
+            });
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(Error::MalformedVariable {
+                variable,
+                problem: "must not contain a query or fragment".into(),
+            });
+        }
+        self.public_url = Some(parsed);
+        Ok(self)
+    }
+
+    /// The path the handler is mounted at. Default: the public URL's path, or `/api/auth`.
+    pub fn base_path(mut self, path: impl Into<String>) -> Self {
+        self.base_path = Some(path.into());
+        self
+    }
+
+    /// Session lifetime in seconds (next-auth's `session.maxAge`; also the JWT's). Default 30 days.
+    pub fn session_max_age(mut self, secs: i64) -> Self {
+        self.session_max_age = secs;
+        self
+    }
+
+    /// Take the origin from `X-Forwarded-Host` / `X-Forwarded-Proto` when no public URL is set.
+    /// Only enable this behind a proxy that sets (and overwrites) these headers.
+    pub fn trust_forwarded_headers(mut self, trust: bool) -> Self {
+        self.trust_forwarded_headers = trust;
+        self
+    }
+
+    /// Add a sign-in provider.
+    pub fn provider(mut self, provider: impl Provider) -> Self {
+        self.providers.push(Arc::new(provider));
+        self
+    }
+
+    /// Add a shared sign-in provider.
+    pub fn provider_arc(mut self, provider: Arc<dyn Provider>) -> Self {
+        self.providers.push(provider);
+        self
+    }
+
+    /// The application's callbacks (default: next-auth's defaults).
+    pub fn callbacks(mut self, callbacks: impl Callbacks) -> Self {
+        self.callbacks = Arc::new(callbacks);
+        self
+    }
+
+    /// Event hooks (sign-in, sign-out).
+    pub fn events(mut self, events: impl Events) -> Self {
+        self.events = Arc::new(events);
+        self
+    }
+
+    /// The clock (tests freeze it).
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The random source (tests make it deterministic).
+    pub fn random(mut self, rng: impl RandomSource + 'static) -> Self {
+        self.rng = Arc::new(rng);
+        self
+    }
+
+    /// Custom pages (next-auth's `pages` option).
+    pub fn pages(mut self, pages: Pages) -> Self {
+        self.pages = pages;
+        self
+    }
+
+    /// Largest request body read (default [`DEFAULT_MAX_BODY_BYTES`]).
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// Check and freeze the configuration.
+    pub fn build(self) -> Result<AuthConfig, Error> {
+        let public_origin = self.public_url.as_ref().and_then(PublicOrigin::from_url);
+        let base_path = match (&self.base_path, &self.public_url) {
+            (Some(path), _) => path.clone(),
+            (None, Some(url)) if url.path() != "/" => url.path().to_owned(),
+            _ => DEFAULT_BASE_PATH.to_owned(),
+        };
+        let base_path = base_path.trim_end_matches('/').to_owned();
+        if !base_path.starts_with('/') || base_path.contains(['?', '#']) {
+            return Err(Error::Config(format!(
+                "the base path must be an absolute path like /api/auth, got {base_path:?}"
+            )));
+        }
+        if public_origin.is_none() && !self.trust_forwarded_headers {
+            return Err(Error::Config(
+                "set a public URL (NEXTAUTH_URL) or trust forwarded headers (AUTH_TRUST_HOST)"
+                    .into(),
+            ));
+        }
+        if self.session_max_age <= 0 {
+            return Err(Error::Config("the session max age must be positive".into()));
+        }
+        let mut ids = std::collections::HashSet::new();
+        for provider in &self.providers {
+            let id = provider.id();
+            if id.is_empty()
+                || !id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                return Err(Error::Config(format!(
+                    "provider id {id:?} must be [A-Za-z0-9_-]+"
+                )));
+            }
+            if !ids.insert(id.to_owned()) {
+                return Err(Error::Config(format!("two providers share the id {id:?}")));
+            }
+        }
+        Ok(AuthConfig {
+            format: self.format,
+            secrets: self.secrets,
+            public_origin,
+            base_path,
+            session_max_age: self.session_max_age,
+            trust_forwarded_headers: self.trust_forwarded_headers,
+            providers: self.providers,
+            callbacks: self.callbacks,
+            events: self.events,
+            clock: self.clock,
+            rng: self.rng,
+            pages: self.pages,
+            max_body_bytes: self.max_body_bytes,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> Result<AuthConfig, Error> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        AuthConfig::from_lookup(|name| {
+            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })?
+        .build()
+    }
+
+    #[test]
+    fn missing_and_malformed_variables_are_named() {
+        let err = env(&[("NEXTAUTH_URL", "http://localhost:3000")]).unwrap_err();
+        assert!(
+            err.to_string().starts_with("NEXTAUTH_SECRET is not set"),
+            "{err}"
+        );
+        let err = env(&[("NEXTAUTH_SECRET", "s")]).unwrap_err();
+        assert!(
+            err.to_string().starts_with("NEXTAUTH_URL is not set"),
+            "{err}"
+        );
+        let err = env(&[("NEXTAUTH_SECRET", "s"), ("NEXTAUTH_URL", "ftp://x")]).unwrap_err();
+        assert!(
+            err.to_string().starts_with("NEXTAUTH_URL is malformed"),
+            "{err}"
+        );
+        let err = env(&[
+            ("NEXTAUTH_SECRET", "s"),
+            ("NEXTAUTH_URL", "http://x"),
+            ("NEXTAUTH_WIRE_FORMAT", "v6"),
+        ])
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("NEXTAUTH_WIRE_FORMAT is malformed"),
+            "{err}"
+        );
+        let err = env(&[
+            ("AUTH_SECRET", "s"),
+            ("AUTH_URL", "http://x"),
+            ("NEXTAUTH_SESSION_MAX_AGE", "soon"),
+        ])
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("NEXTAUTH_SESSION_MAX_AGE is malformed"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn secrets_never_appear_in_errors_or_debug() {
+        let config = env(&[
+            ("NEXTAUTH_SECRET", "super-secret-value"),
+            ("NEXTAUTH_URL", "http://localhost:3000"),
+        ])
+        .unwrap();
+        assert!(!format!("{config:?}").contains("super-secret-value"));
+        let err = env(&[
+            ("NEXTAUTH_SECRET", "super-secret-value"),
+            ("NEXTAUTH_URL", "::bad::"),
+        ])
+        .unwrap_err();
+        assert!(!err.to_string().contains("super-secret-value"));
+    }
+
+    #[test]
+    fn url_rules_follow_next_auth() {
+        let c = env(&[
+            ("NEXTAUTH_SECRET", "s"),
+            ("NEXTAUTH_URL", "app.example.com"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.public_origin().unwrap().as_str(),
+            "https://app.example.com"
+        );
+        assert!(c.public_origin().unwrap().is_secure());
+        assert_eq!(c.base_path(), "/api/auth");
+
+        let c = env(&[
+            ("NEXTAUTH_SECRET", "s"),
+            ("NEXTAUTH_URL", "http://localhost:3000/custom/auth/"),
+        ])
+        .unwrap();
+        assert_eq!(c.public_origin().unwrap().as_str(), "http://localhost:3000");
+        assert_eq!(c.base_path(), "/custom/auth");
+
+        let c = env(&[
+            ("AUTH_SECRET", "s"),
+            ("AUTH_TRUST_HOST", "true"),
+            ("NEXTAUTH_WIRE_FORMAT", "v5"),
+        ])
+        .unwrap();
+        assert!(c.public_origin().is_none());
+        assert_eq!(c.format(), WireFormat::AuthJsV5);
+    }
+
+    #[test]
+    fn rotation_secrets_are_read() {
+        let c = env(&[
+            ("NEXTAUTH_SECRET", "new"),
+            ("AUTH_SECRET_1", "old"),
+            ("NEXTAUTH_URL", "http://localhost:3000"),
+        ])
+        .unwrap();
+        assert_eq!(c.secrets.len(), 2);
+    }
+}

@@ -1,0 +1,87 @@
+//! `get_token` for the app's own routes: who is calling, from the session cookie or a Bearer token.
+
+use http::{HeaderMap, header};
+use serde::de::DeserializeOwned;
+use session_cookie::{Claims, RequestCookies, SessionCookie, bearer_token};
+
+use crate::AuthHandler;
+
+impl AuthHandler {
+    /// The claims of the request's session, like next-auth's `getToken()`: the session cookie
+    /// (chunks reassembled), or else an `Authorization: Bearer <token>` header carrying the same
+    /// JWE. `None` for no session or a bad one — never an error page; the reason goes to
+    /// `tracing` at debug level.
+    ///
+    /// With a public URL configured, its scheme picks the cookie names; otherwise the secure
+    /// names are tried first, then the plain ones.
+    pub fn session_claims(&self, headers: &HeaderMap) -> Option<Claims> {
+        let config = self.config();
+        let now = config.clock.now();
+        let cookies = RequestCookies::parse_all(
+            headers
+                .get_all(header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
+        );
+        let modes: &[bool] = match config.public_origin() {
+            Some(origin) if origin.is_secure() => &[true],
+            Some(_) => &[false],
+            None => &[true, false],
+        };
+        for &secure in modes {
+            let suite = self.suite(secure);
+            let store = SessionCookie::from_request(&cookies, &suite.names);
+            match store.token() {
+                Ok(Some(token)) => {
+                    return suite
+                        .session
+                        .decode(token, now)
+                        .map_err(|e| {
+                            tracing::debug!(reason = e.reason(), "session cookie rejected")
+                        })
+                        .ok();
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::debug!(reason = e.reason(), "session cookie unreadable");
+                    return None;
+                }
+            }
+        }
+        let authorization = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+        let token = bearer_token(authorization).ok()?;
+        let suite = self.suite(modes[0]);
+        suite
+            .session
+            .decode(&token, now)
+            .map_err(|e| tracing::debug!(reason = e.reason(), "bearer token rejected"))
+            .ok()
+    }
+
+    /// [`session_claims`](Self::session_claims) deserialized into your own type; `None` also when
+    /// the claims do not have its shape.
+    ///
+    /// ```
+    /// # use auth_core::{AuthConfig, AuthHandler};
+    /// # use auth_core::session_cookie::{Secrets, WireFormat};
+    /// #[derive(serde::Deserialize)]
+    /// struct Session {
+    ///     sub: String,
+    ///     email: Option<String>,
+    /// }
+    ///
+    /// # let auth = AuthHandler::new(AuthConfig::builder(WireFormat::NextAuthV4, Secrets::single("s").unwrap())
+    /// #     .public_url("http://localhost:3000").unwrap().build().unwrap());
+    /// let headers = http::HeaderMap::new();
+    /// let session: Option<Session> = auth.get_token(&headers);
+    /// assert!(session.is_none());
+    /// ```
+    pub fn get_token<T: DeserializeOwned>(&self, headers: &HeaderMap) -> Option<T> {
+        self.session_claims(headers)?
+            .into_deserialize()
+            .map_err(
+                |e| tracing::debug!(error = %e, "session claims do not fit the requested type"),
+            )
+            .ok()
+    }
+}

@@ -29,6 +29,7 @@ step "cargo test" cargo test --workspace --all-features
 step "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features
 step "wasm32 build of the edge crates" scripts/check-wasm.sh
 step "session tokens through the real next-auth / @auth/core" scripts/node-interop-jwt.sh
+step "CDK recipe: assertions and offline synth" bash examples/cdk/test.sh
 
 echo
 echo "All tests passed in $(( $(date +%s) - started ))s:"

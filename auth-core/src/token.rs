@@ -2,7 +2,7 @@
 
 use http::{HeaderMap, header};
 use serde::de::DeserializeOwned;
-use session_cookie::{Claims, RequestCookies, SessionCookie, bearer_token};
+use session_cookie::{Claims, Payload, RequestCookies, SessionCookie, bearer_token};
 
 use crate::AuthHandler;
 
@@ -15,51 +15,14 @@ impl AuthHandler {
     /// With a public URL configured, its scheme picks the cookie names; otherwise the secure
     /// names are tried first, then the plain ones.
     pub fn session_claims(&self, headers: &HeaderMap) -> Option<Claims> {
-        let config = self.config();
-        let now = config.clock.now();
-        let cookies = RequestCookies::parse_all(
-            headers
-                .get_all(header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok()),
-        );
-        let modes: &[bool] = match config.public_origin() {
-            Some(origin) if origin.is_secure() => &[true],
-            Some(_) => &[false],
-            None => &[true, false],
-        };
-        for &secure in modes {
-            let suite = self.suite(secure);
-            let store = SessionCookie::from_request(&cookies, &suite.names);
-            match store.token() {
-                Ok(Some(token)) => {
-                    return suite
-                        .session
-                        .decode(token, now)
-                        .map_err(|e| {
-                            tracing::debug!(reason = e.reason(), "session cookie rejected")
-                        })
-                        .ok();
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    tracing::debug!(reason = e.reason(), "session cookie unreadable");
-                    return None;
-                }
-            }
-        }
-        let authorization = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-        let token = bearer_token(authorization).ok()?;
-        let suite = self.suite(modes[0]);
-        suite
-            .session
-            .decode(&token, now)
-            .map_err(|e| tracing::debug!(reason = e.reason(), "bearer token rejected"))
+        self.session_payload(headers)?
+            .claims()
+            .map_err(|e| tracing::debug!(reason = e.reason(), "session payload unreadable"))
             .ok()
     }
 
-    /// [`session_claims`](Self::session_claims) deserialized into your own type; `None` also when
-    /// the claims do not have its shape.
+    /// [`session_claims`](Self::session_claims) deserialized into your own type, straight from
+    /// the decrypted JSON; `None` also when the claims do not have its shape.
     ///
     /// ```
     /// # use auth_core::{AuthConfig, AuthHandler};
@@ -77,11 +40,54 @@ impl AuthHandler {
     /// assert!(session.is_none());
     /// ```
     pub fn get_token<T: DeserializeOwned>(&self, headers: &HeaderMap) -> Option<T> {
-        self.session_claims(headers)?
-            .into_deserialize()
+        self.session_payload(headers)?
+            .deserialize()
             .map_err(
                 |e| tracing::debug!(error = %e, "session claims do not fit the requested type"),
             )
+            .ok()
+    }
+
+    /// The decrypted, time-checked session payload of a request.
+    fn session_payload(&self, headers: &HeaderMap) -> Option<Payload> {
+        let config = self.config();
+        let now = config.clock.now();
+        let cookies = RequestCookies::parse_all(
+            headers
+                .get_all(header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
+        );
+        let modes: &[bool] = match config.public_origin() {
+            Some(origin) if origin.is_secure() => &[true],
+            Some(_) => &[false],
+            None => &[true, false],
+        };
+        for &secure in modes {
+            let suite = self.suite(secure);
+            match SessionCookie::from_request(&cookies, &suite.names).token() {
+                Ok(Some(token)) => {
+                    return suite
+                        .session
+                        .decode_payload(token, now)
+                        .map_err(|e| {
+                            tracing::debug!(reason = e.reason(), "session cookie rejected")
+                        })
+                        .ok();
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::debug!(reason = e.reason(), "session cookie unreadable");
+                    return None;
+                }
+            }
+        }
+        let authorization = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+        let token = bearer_token(authorization).ok()?;
+        self.suite(modes[0])
+            .session
+            .decode_payload(&token, now)
+            .map_err(|e| tracing::debug!(reason = e.reason(), "bearer token rejected"))
             .ok()
     }
 }

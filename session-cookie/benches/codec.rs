@@ -19,14 +19,17 @@ use serde_json::json;
 use session_cookie::kdf::derive_key;
 use session_cookie::time::{Duration, OffsetDateTime};
 use session_cookie::{
-    AuthSecret, Claims, CookieNames, OsRandom, RequestCookies, Secrets, SessionCookie, TokenCodec,
-    WireFormat,
+    AuthSecret, Claims, Clock, CookieNames, OsRandom, RequestCookies, Secrets, SessionCookie,
+    SystemClock, TokenCodec, WireFormat,
 };
 
 const SECRET: &str = "bench-secret-0123456789abcdef";
 
+/// Tokens are issued at the real time (read once), so that Node's `decode()`, which checks `exp`
+/// against the real clock, times the success path as the Rust side does.
 fn now() -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap()
+    static NOW: std::sync::OnceLock<OffsetDateTime> = std::sync::OnceLock::new();
+    *NOW.get_or_init(|| SystemClock.now())
 }
 
 /// A realistic Cognito session: name, e-mail, picture, sub, plus `groups` to reach the size.
@@ -42,6 +45,16 @@ fn claims(groups: usize) -> Claims {
         "groups": groups,
     }))
     .unwrap()
+}
+
+/// What an API route typically reads from the session: who, and until when.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct SessionView {
+    sub: String,
+    name: Option<String>,
+    email: Option<String>,
+    exp: i64,
 }
 
 struct Case {
@@ -161,6 +174,13 @@ fn bench(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(case.token.len() as u64));
         group.bench_function("decode", |b| {
             b.iter(|| case.codec.decode(black_box(&case.token), now()).unwrap())
+        });
+        group.bench_function("decode_typed", |b| {
+            b.iter(|| {
+                case.codec
+                    .decode_as::<SessionView>(black_box(&case.token), now())
+                    .unwrap()
+            })
         });
         group.bench_function("decode_cookie_header", |b| {
             b.iter(|| {

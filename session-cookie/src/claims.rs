@@ -123,30 +123,40 @@ impl Claims {
     /// Check `exp`, `nbf` and `iat` the way jose does for next-auth: each is optional, must be a
     /// number when present; `exp <= now - 15` is expired, `nbf > now + 15` is not yet valid.
     pub fn validate_times(&self, now: OffsetDateTime) -> Result<(), Error> {
-        let now = now.unix_timestamp() as f64;
-        let tolerance = CLOCK_TOLERANCE_SECS as f64;
-        if let Some(exp) = self.0.get("exp") {
-            let exp = exp.as_f64().ok_or(Error::ClaimInvalid("exp"))?;
-            if exp <= now - tolerance {
-                return Err(Error::Expired);
-            }
-        }
-        if let Some(nbf) = self.0.get("nbf") {
-            let nbf = nbf.as_f64().ok_or(Error::ClaimInvalid("nbf"))?;
-            if nbf > now + tolerance {
-                return Err(Error::ClaimInvalid("nbf"));
-            }
-        }
-        if let Some(iat) = self.0.get("iat") {
-            iat.as_f64().ok_or(Error::ClaimInvalid("iat"))?;
-        }
-        Ok(())
+        check_times(self.0.get("exp"), self.0.get("nbf"), self.0.get("iat"), now)
     }
+}
+
+/// The time checks of [`Claims::validate_times`], on the three members alone.
+pub(crate) fn check_times(
+    exp: Option<&Value>,
+    nbf: Option<&Value>,
+    iat: Option<&Value>,
+    now: OffsetDateTime,
+) -> Result<(), Error> {
+    let now = now.unix_timestamp() as f64;
+    let tolerance = CLOCK_TOLERANCE_SECS as f64;
+    if let Some(exp) = exp {
+        let exp = exp.as_f64().ok_or(Error::ClaimInvalid("exp"))?;
+        if exp <= now - tolerance {
+            return Err(Error::Expired);
+        }
+    }
+    if let Some(nbf) = nbf {
+        let nbf = nbf.as_f64().ok_or(Error::ClaimInvalid("nbf"))?;
+        if nbf > now + tolerance {
+            return Err(Error::ClaimInvalid("nbf"));
+        }
+    }
+    if let Some(iat) = iat {
+        iat.as_f64().ok_or(Error::ClaimInvalid("iat"))?;
+    }
+    Ok(())
 }
 
 /// serde's messages can quote values ("invalid type: string \"...\""); keep only the kind of
 /// mismatch so that no claim value reaches a log line.
-fn shape_error(e: &serde_json::Error) -> String {
+pub(crate) fn shape_error(e: &serde_json::Error) -> String {
     let text = e.to_string();
     match text.find(':') {
         Some(i) if text.starts_with("invalid type") || text.starts_with("invalid value") => {

@@ -138,13 +138,96 @@ impl TokenCodec {
         Ok(claims)
     }
 
-    /// [`decode`](Self::decode) into a typed value.
+    /// Decrypt a token and check its time claims, keeping the payload as JSON text.
+    ///
+    /// Cheaper than [`decode`](Self::decode) when the caller needs only some of the claims
+    /// (an API route reading the user id, the edge gate): the time check reads `exp`, `nbf` and
+    /// `iat` without building the claims, and [`Payload::deserialize`] then goes straight from
+    /// the JSON text into the caller's type, borrowing strings where it can.
+    pub fn decode_payload(&self, token: &str, now: OffsetDateTime) -> Result<Payload, Error> {
+        let plaintext = self.keyring.decrypt(token, self.max_token_len)?;
+        // serde fills a struct from a JSON array too; the payload must be an object.
+        if plaintext.trim_ascii_start().first() != Some(&b'{') {
+            return Err(Error::PayloadNotJsonObject);
+        }
+        let times: TimeClaims =
+            serde_json::from_slice(&plaintext).map_err(|_| Error::PayloadNotJsonObject)?;
+        crate::claims::check_times(
+            times.exp.as_ref(),
+            times.nbf.as_ref(),
+            times.iat.as_ref(),
+            now,
+        )?;
+        Ok(Payload { json: plaintext })
+    }
+
+    /// [`decode`](Self::decode) into a typed value in one pass over the JSON, without building
+    /// the intermediate claims: the time claims are read on the way through.
     pub fn decode_as<T: DeserializeOwned>(
         &self,
         token: &str,
         now: OffsetDateTime,
     ) -> Result<T, Error> {
-        self.decode(token, now)?.into_deserialize()
+        let plaintext = self.keyring.decrypt(token, self.max_token_len)?;
+        let mut times = crate::tee::TimeSlots::default();
+        let result = crate::tee::deserialize_with_times::<T>(&plaintext, &mut times);
+        // The payload's own problems (not an object, bad time claims) come first, as in `decode`.
+        if !times.saw_object {
+            return Err(Error::PayloadNotJsonObject);
+        }
+        crate::claims::check_times(
+            times.exp.as_ref(),
+            times.nbf.as_ref(),
+            times.iat.as_ref(),
+            now,
+        )?;
+        result.map_err(|e| Error::ClaimsShape(crate::claims::shape_error(&e)))
+    }
+}
+
+/// The registered time claims, read without touching the rest of the payload (other members
+/// are skipped by serde without allocating).
+#[derive(serde::Deserialize)]
+struct TimeClaims {
+    #[serde(default)]
+    exp: Option<Value>,
+    #[serde(default)]
+    nbf: Option<Value>,
+    #[serde(default)]
+    iat: Option<Value>,
+}
+
+/// A decrypted payload whose time claims have been checked, still as JSON text.
+///
+/// `Debug` shows its length only. The bytes are zeroed on drop.
+pub struct Payload {
+    json: Zeroizing<Vec<u8>>,
+}
+
+impl Payload {
+    /// The claims, parsed into a JSON object.
+    pub fn claims(&self) -> Result<Claims, Error> {
+        match serde_json::from_slice::<Value>(&self.json) {
+            Ok(Value::Object(map)) => Ok(Claims::from_map(map)),
+            _ => Err(Error::PayloadNotJsonObject),
+        }
+    }
+
+    /// Deserialize straight from the JSON text; `T` may borrow strings from it.
+    pub fn deserialize<'a, T: serde::Deserialize<'a>>(&'a self) -> Result<T, Error> {
+        serde_json::from_slice(&self.json)
+            .map_err(|e| Error::ClaimsShape(crate::claims::shape_error(&e)))
+    }
+
+    /// The payload's JSON text (it contains the session's claims: treat it as secret).
+    pub fn expose_json(&self) -> &[u8] {
+        &self.json
+    }
+}
+
+impl fmt::Debug for Payload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Payload([redacted; {} bytes])", self.json.len())
     }
 }
 

@@ -54,7 +54,7 @@
 //! |---|---|
 //! | format and names | [`WireFormat`], [`CookieNames`] |
 //! | secrets and keys | [`AuthSecret`], [`Secrets`], [`kdf`] |
-//! | session JWT | [`TokenCodec`], [`Claims`] |
+//! | session JWT | [`TokenCodec`], [`Claims`], [`Payload`] |
 //! | cookies in and out | [`RequestCookies`], [`SetCookie`], [`SessionCookie`] (chunks) |
 //! | CSRF | [`CsrfProtection`], [`CsrfToken`] |
 //! | OAuth checks | [`OAuthChecks`], [`CheckKind`] |
@@ -114,12 +114,13 @@ mod names;
 mod request_cookies;
 mod secret;
 mod set_cookie;
+mod tee;
 
 pub use bearer::bearer_token;
 pub use checks::{CHECK_MAX_AGE_SECS, CheckKind, OAuthChecks};
 pub use chunk::SessionCookie;
 pub use claims::{CLOCK_TOLERANCE_SECS, Claims};
-pub use codec::{DEFAULT_MAX_AGE_SECS, DEFAULT_MAX_TOKEN_LEN, TokenCodec};
+pub use codec::{DEFAULT_MAX_AGE_SECS, DEFAULT_MAX_TOKEN_LEN, Payload, TokenCodec};
 pub use csrf::{CsrfOutcome, CsrfProtection, CsrfToken};
 #[cfg(feature = "getrandom")]
 pub use env::OsRandom;

@@ -45,6 +45,8 @@ pub struct CallbackRequest<'a> {
     pub code_verifier: Option<&'a str>,
     /// The `nonce` the id_token must carry, when the nonce check was used.
     pub nonce: Option<&'a str>,
+    /// The wire format the handler speaks (profiles are mapped slightly differently).
+    pub format: WireFormat,
 }
 
 impl CallbackRequest<'_> {
@@ -202,7 +204,7 @@ pub trait Provider: Send + Sync + 'static {
     /// Where to send the browser after signing out of the app, to end the IdP's own session too
     /// (e.g. Cognito's hosted-UI `/logout`), given the URL to come back to. `None` (the default)
     /// ends at the callback URL.
-    fn sign_out_url(&self, return_to: &str) -> Option<String> {
+    async fn sign_out_url(&self, return_to: &str) -> Option<String> {
         let _ = return_to;
         None
     }

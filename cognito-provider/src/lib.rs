@@ -1,3 +1,76 @@
-//! Amazon Cognito sign-in for auth-core with every OIDC check on
+//! Sign in with Amazon Cognito through [`auth_core`], with every OpenID Connect check on — and
+//! verify Cognito's tokens in Rust APIs.
 //!
-//! Skeleton: filled in by its own issue.
+//! * [`Cognito`]: auth-core's `Provider` for a user pool: discovery (fetched once), PKCE `S256`,
+//!   `state` and `nonce` sealed in provider-bound check cookies, the code exchange with
+//!   `client_secret_basic` (or `_post`, or a public client), and an id_token verified against the
+//!   pool's JWKS (RS256 only; `iss`, `aud`, `exp`/`iat` with 30 s leeway, `nonce`,
+//!   `token_use: "id"`). Opt in to token refresh ([`Cognito::refreshing_callbacks`]) and to
+//!   hosted-UI logout ([`CognitoBuilder::hosted_ui_logout`]).
+//! * [`CognitoJwtVerifier`]: for APIs that receive Cognito access or id tokens as `Bearer`, the
+//!   checks `aws-jwt-verify` makes, with typed errors.
+//!
+//! # Quick start
+//!
+//! ```no_run
+//! use auth_core::{AuthConfig, AuthHandler};
+//! use cognito_provider::Cognito;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // COGNITO_ISSUER, COGNITO_CLIENT_ID, COGNITO_CLIENT_SECRET; NEXTAUTH_URL, NEXTAUTH_SECRET.
+//! let cognito = Cognito::from_env()?.refresh_tokens(true).hosted_ui_logout().build()?;
+//! let config = AuthConfig::from_env()?
+//!     .callbacks(cognito.refreshing_callbacks(auth_core::DefaultCallbacks))
+//!     .provider(cognito)
+//!     .build()?;
+//! let auth = AuthHandler::new(config);
+//! # let _ = auth; Ok(()) }
+//! ```
+//!
+//! # What each failure becomes
+//!
+//! In the sign-in flow every failure below ends on next-auth's error redirect
+//! (`/api/auth/error?error=OAuthCallback` with next-auth 4, `...signin?error=OAuthCallbackError`
+//! or `...error?error=Configuration` with Auth.js) and never in a session: a missing, expired,
+//! mismatched or foreign `state`/PKCE/`nonce` check cookie (auth-core), and from this crate
+//! [`Error::TokenRequest`] (a PKCE verifier the IdP refuses, a reused code, a 4xx/5xx),
+//! [`Error::Http`] (timeouts), [`Error::AlgorithmNotAllowed`] (`none`, HS256),
+//! [`Error::InvalidSignature`], [`Error::UnknownKey`], [`Error::WrongIssuer`],
+//! [`Error::WrongAudience`], [`Error::WrongTokenUse`], [`Error::Expired`],
+//! [`Error::NonceMismatch`].
+//!
+//! # Security
+//!
+//! * The issuer, and every endpoint a discovery document names, must be `https` — plain `http`
+//!   is accepted only on loopback hosts (127.0.0.0/8, `::1`, `localhost`), so local stand-ins
+//!   work without a flag and nothing else can downgrade.
+//! * HTTP requests to the IdP have bounded timeouts (3 s connect, 5 s total by default) and do
+//!   not follow redirects.
+//! * An unknown `kid` refetches the JWKS at most once per 10 s, which also spaces retries after a
+//!   failed fetch.
+//!
+//! # Interop
+//!
+//! The provider answers next-auth 4.24.15's and @auth/core 0.41.3's Cognito provider on the
+//! wire: same id (`cognito`), `type` (`oauth` / `oidc`), authorization parameters in their
+//! order, default scopes, and profile mapping (`sub` → id, `name`, `email`, `picture` → image).
+
+mod config;
+mod discovery;
+mod error;
+mod http;
+mod id_token;
+mod jwks;
+mod jwt;
+mod profile;
+mod provider;
+mod refresh;
+mod verifier;
+
+pub use config::{ClientAuthMethod, CognitoBuilder, DEFAULT_LEEWAY_SECS};
+pub use error::Error;
+pub use http::Timeouts;
+pub use jwks::DEFAULT_JWKS_REFETCH_INTERVAL;
+pub use provider::Cognito;
+pub use refresh::{REFRESH_ERROR, RefreshingCallbacks};
+pub use verifier::{CognitoJwtVerifier, CognitoJwtVerifierBuilder, TokenUse, VerifiedToken};

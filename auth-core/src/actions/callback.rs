@@ -75,6 +75,7 @@ pub(crate) async fn complete(ctx: &Ctx<'_>) -> Reply {
         redirect_uri: &redirect_uri,
         code_verifier: verifier.as_deref(),
         nonce: nonce.as_deref(),
+        format: ctx.format(),
     };
     let SignedIn {
         mut user,

@@ -31,11 +31,12 @@ pub(crate) async fn complete(ctx: &Ctx<'_>) -> Reply {
     ctx.config.events.sign_out(token.as_ref()).await;
 
     // A provider may end its own session too (Cognito's hosted-UI logout), then come back.
-    let destination = ctx
-        .config
-        .providers
-        .iter()
-        .find_map(|p| p.sign_out_url(&ctx.callback_url))
-        .unwrap_or_else(|| ctx.callback_url.clone());
+    let mut destination = ctx.callback_url.clone();
+    for provider in &ctx.config.providers {
+        if let Some(url) = provider.sign_out_url(&ctx.callback_url).await {
+            destination = url;
+            break;
+        }
+    }
     Reply::redirect(destination).with_cookies(store.clear())
 }

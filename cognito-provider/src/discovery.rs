@@ -1,0 +1,88 @@
+//! The provider's discovery document, fetched once and cached.
+
+use std::sync::Arc;
+
+use openidconnect::core::CoreProviderMetadata;
+use openidconnect::{IssuerUrl, reqwest};
+use tokio::sync::OnceCell;
+use url::Url;
+
+use crate::Error;
+use crate::http::require_secure;
+
+/// The endpoints this crate uses, from a validated discovery document.
+#[derive(Debug, Clone)]
+pub(crate) struct Endpoints {
+    pub(crate) metadata: CoreProviderMetadata,
+    pub(crate) authorization: Url,
+    pub(crate) token: Url,
+    pub(crate) jwks: Url,
+    /// Cognito's hosted-UI logout: `/logout` on the authorization endpoint's origin.
+    pub(crate) logout: Url,
+}
+
+/// Discovery, fetched on first use and kept. A failed fetch is not cached: the next sign-in
+/// tries again. Concurrent first uses wait for the same fetch.
+#[derive(Debug)]
+pub(crate) struct Discovery {
+    issuer: IssuerUrl,
+    cell: OnceCell<Arc<Endpoints>>,
+}
+
+impl Discovery {
+    pub(crate) fn new(issuer: IssuerUrl) -> Self {
+        Discovery {
+            issuer,
+            cell: OnceCell::new(),
+        }
+    }
+
+    pub(crate) async fn get(&self, client: &reqwest::Client) -> Result<Arc<Endpoints>, Error> {
+        self.cell
+            .get_or_try_init(|| async {
+                let metadata = CoreProviderMetadata::discover_async(self.issuer.clone(), client)
+                    .await
+                    .map_err(|e| Error::Discovery(describe(&e)))?;
+                endpoints(metadata).map(Arc::new)
+            })
+            .await
+            .cloned()
+    }
+}
+
+fn endpoints(metadata: CoreProviderMetadata) -> Result<Endpoints, Error> {
+    let authorization = metadata.authorization_endpoint().url().clone();
+    let token = metadata
+        .token_endpoint()
+        .ok_or_else(|| Error::Discovery("no token_endpoint".into()))?
+        .url()
+        .clone();
+    let jwks = metadata.jwks_uri().url().clone();
+    // A discovery document can not downgrade the connection to the IdP either.
+    require_secure(&authorization, "authorization_endpoint")?;
+    require_secure(&token, "token_endpoint")?;
+    require_secure(&jwks, "jwks_uri")?;
+    let mut logout = authorization.clone();
+    logout.set_path("/logout");
+    logout.set_query(None);
+    Ok(Endpoints {
+        metadata,
+        authorization,
+        token,
+        jwks,
+        logout,
+    })
+}
+
+/// The discovery error, without response bodies (which could be anything).
+fn describe<E: std::error::Error>(e: &openidconnect::DiscoveryError<E>) -> String {
+    match e {
+        openidconnect::DiscoveryError::Request(inner) => format!("request failed: {inner}"),
+        openidconnect::DiscoveryError::Response(status, _, _) => format!("HTTP status {status}"),
+        openidconnect::DiscoveryError::Parse(_) => {
+            "the document is not valid discovery JSON".into()
+        }
+        openidconnect::DiscoveryError::Validation(message) => message.clone(),
+        other => other.to_string(),
+    }
+}

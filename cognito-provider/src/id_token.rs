@@ -1,0 +1,77 @@
+//! id_token verification: OpenID Connect Core §3.1.3.7 plus Cognito's `token_use`.
+//!
+//! The signature is checked with openidconnect's RSA verification (see [`crate::jwt`]); the
+//! claim checks are written out here rather than through openidconnect's `IdTokenVerifier`
+//! because that verifier checks `exp` without leeway, binds one fixed key set (no refetch when
+//! Cognito rotates its keys), and cannot see Cognito's `token_use` — and because the same code
+//! then serves [`crate::CognitoJwtVerifier`], so both give the same typed errors.
+
+use serde_json::{Map, Value};
+use sha2::digest::Digest as _;
+
+use crate::{Cognito, Error, jwt};
+
+pub(crate) async fn verify(
+    cognito: &Cognito,
+    raw: &str,
+    expected_nonce: Option<&str>,
+) -> Result<Map<String, Value>, Error> {
+    let token = jwt::parse(raw)?;
+    token
+        .verify_signature(cognito.jwks().await?, &cognito.inner.http)
+        .await?;
+    let claims = token.claims;
+    check_issuer(&claims, cognito.issuer())?;
+    check_audience(&claims, &[cognito.client_id()])?;
+    check_token_use(&claims, "id")?;
+    jwt::check_times(&claims, cognito.now(), cognito.inner.leeway_secs, true)?;
+    if let Some(expected) = expected_nonce {
+        let nonce = claims.get("nonce").and_then(Value::as_str).unwrap_or("");
+        // Compare digests so the comparison takes the same time wherever the strings differ.
+        if sha2::Sha256::digest(nonce.as_bytes()) != sha2::Sha256::digest(expected.as_bytes()) {
+            return Err(Error::NonceMismatch);
+        }
+    }
+    if claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
+        return Err(Error::IdToken("no subject".into()));
+    }
+    Ok(claims)
+}
+
+pub(crate) fn check_issuer(claims: &Map<String, Value>, issuer: &str) -> Result<(), Error> {
+    match claims.get("iss").and_then(Value::as_str) {
+        Some(iss) if iss == issuer => Ok(()),
+        _ => Err(Error::WrongIssuer),
+    }
+}
+
+/// `aud` (a string or an array) names one of `clients`; with several audiences, `azp` must be
+/// that client.
+pub(crate) fn check_audience(claims: &Map<String, Value>, clients: &[&str]) -> Result<(), Error> {
+    let audiences: Vec<&str> = match claims.get("aud") {
+        Some(Value::String(aud)) => vec![aud.as_str()],
+        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
+        _ => return Err(Error::WrongAudience),
+    };
+    let Some(ours) = audiences.iter().find(|a| clients.contains(a)) else {
+        return Err(Error::WrongAudience);
+    };
+    if audiences.len() > 1 && claims.get("azp").and_then(Value::as_str) != Some(ours) {
+        return Err(Error::WrongAudience);
+    }
+    Ok(())
+}
+
+pub(crate) fn check_token_use(
+    claims: &Map<String, Value>,
+    expected: &'static str,
+) -> Result<(), Error> {
+    match claims.get("token_use").and_then(Value::as_str) {
+        Some(use_) if use_ == expected => Ok(()),
+        _ => Err(Error::WrongTokenUse { expected }),
+    }
+}

@@ -1,0 +1,143 @@
+//! Just enough JWS for Cognito tokens: split, decode, check the algorithm, find the key, verify.
+//!
+//! Cognito signs with RS256 only. The signature check itself is openidconnect's
+//! (`JsonWebKey::verify_signature`, RSA from the `rsa` crate); this module adds the strict
+//! parsing and the key lookup with a JWKS refetch for unknown key ids.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use openidconnect::core::{CoreJsonWebKeySet, CoreJwsSigningAlgorithm};
+use openidconnect::{JsonWebKey, reqwest};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::Error;
+use crate::jwks::JwksCache;
+
+/// A JWT split into its parts, payload decoded, signature not yet verified.
+#[derive(Debug)]
+pub(crate) struct Jwt<'a> {
+    pub(crate) kid: Option<String>,
+    signing_input: &'a str,
+    signature: Vec<u8>,
+    pub(crate) claims: Map<String, Value>,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    alg: String,
+    #[serde(default)]
+    kid: Option<String>,
+}
+
+/// The largest token looked at (Cognito tokens are a few kilobytes).
+const MAX_TOKEN_LEN: usize = 16 * 1024;
+
+pub(crate) fn parse(token: &str) -> Result<Jwt<'_>, Error> {
+    if token.len() > MAX_TOKEN_LEN {
+        return Err(Error::MalformedToken("token too large"));
+    }
+    let mut parts = token.split('.');
+    let (Some(header), Some(payload), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(Error::MalformedToken("expected three segments"));
+    };
+    let decode = |part: &str| {
+        URL_SAFE_NO_PAD
+            .decode(part)
+            .map_err(|_| Error::MalformedToken("bad base64url"))
+    };
+    let header: Header = serde_json::from_slice(&decode(header)?)
+        .map_err(|_| Error::MalformedToken("bad header"))?;
+    // RS256 only: no `none`, and no HS256 with the public key (or the client secret) as HMAC key.
+    if header.alg != "RS256" {
+        return Err(Error::AlgorithmNotAllowed(
+            header.alg.chars().take(16).collect(),
+        ));
+    }
+    let claims = match serde_json::from_slice::<Value>(&decode(payload)?) {
+        Ok(Value::Object(claims)) => claims,
+        _ => return Err(Error::MalformedToken("payload is not a JSON object")),
+    };
+    let signing_input = &token[..token.len() - signature.len() - 1];
+    Ok(Jwt {
+        kid: header.kid,
+        signing_input,
+        signature: decode(signature)?,
+        claims,
+    })
+}
+
+impl Jwt<'_> {
+    /// Verify the RS256 signature with the issuer's key named by `kid`, refetching the JWKS
+    /// once (rate-limited) when no key has that id — the issuer may have rotated its keys.
+    pub(crate) async fn verify_signature(
+        &self,
+        jwks: &JwksCache,
+        client: &reqwest::Client,
+    ) -> Result<(), Error> {
+        let kid = self.kid.as_deref().ok_or(Error::MalformedToken("no kid"))?;
+        let keys = jwks.keys(client).await?;
+        if let Some(result) = self.verify_with(&keys, kid) {
+            return result;
+        }
+        match jwks.refetch_for_unknown_kid(client).await? {
+            Some(fresh) => self
+                .verify_with(&fresh, kid)
+                .unwrap_or(Err(Error::UnknownKey)),
+            None => Err(Error::UnknownKey),
+        }
+    }
+
+    /// `None` when no key has this id.
+    fn verify_with(&self, keys: &CoreJsonWebKeySet, kid: &str) -> Option<Result<(), Error>> {
+        let key = keys
+            .keys()
+            .iter()
+            .find(|k| k.key_id().is_some_and(|id| id.as_str() == kid))?;
+        Some(
+            key.verify_signature(
+                &CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+                self.signing_input.as_bytes(),
+                &self.signature,
+            )
+            .map_err(|_| Error::InvalidSignature),
+        )
+    }
+}
+
+/// A numeric claim, as seconds.
+pub(crate) fn seconds(
+    claims: &Map<String, Value>,
+    name: &'static str,
+) -> Result<Option<i64>, Error> {
+    match claims.get(name) {
+        None => Ok(None),
+        Some(v) => v
+            .as_f64()
+            .map(|f| Some(f as i64))
+            .ok_or(Error::InvalidTimeClaim(name)),
+    }
+}
+
+/// `exp` in the future, `iat` and `nbf` not in the future, each with `leeway` seconds.
+pub(crate) fn check_times(
+    claims: &Map<String, Value>,
+    now: i64,
+    leeway: i64,
+    require_exp: bool,
+) -> Result<(), Error> {
+    match seconds(claims, "exp")? {
+        Some(exp) if exp + leeway <= now => return Err(Error::Expired),
+        None if require_exp => return Err(Error::InvalidTimeClaim("exp")),
+        _ => {}
+    }
+    if seconds(claims, "iat")?.is_some_and(|iat| iat > now + leeway) {
+        return Err(Error::InvalidTimeClaim("iat"));
+    }
+    if seconds(claims, "nbf")?.is_some_and(|nbf| nbf > now + leeway) {
+        return Err(Error::InvalidTimeClaim("nbf"));
+    }
+    Ok(())
+}

@@ -1,0 +1,288 @@
+//! `CognitoJwtVerifier`: the checks aws-jwt-verify makes, each failing on its own, against a
+//! wiremock JWKS endpoint.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+mod common;
+
+use std::time::Duration;
+
+use cognito_provider::{CognitoJwtVerifier, Error, Timeouts, TokenUse};
+use common::*;
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+const NOW: i64 = 1_767_225_600;
+
+fn verifier(idp: &Idp, token_use: TokenUse) -> cognito_provider::CognitoJwtVerifierBuilder {
+    CognitoJwtVerifier::builder(idp.issuer(), token_use, [CLIENT_ID])
+        .clock(TestClock::at(NOW))
+        .timeouts(Timeouts {
+            connect: Duration::from_millis(500),
+            request: Duration::from_secs(1),
+        })
+}
+
+fn with(mut claims: Value, key: &str, value: Value) -> Value {
+    claims[key] = value;
+    claims
+}
+
+#[tokio::test]
+async fn access_tokens() {
+    let idp = Idp::start().await;
+    idp.mount_jwks(&[(&KEY_A, "a")]).await;
+    let v = verifier(&idp, TokenUse::Access).build().unwrap();
+    let claims = idp.access_claims(NOW);
+
+    let ok = v.verify(&sign(&KEY_A, "a", &claims)).await.unwrap();
+    assert_eq!(ok.subject(), "7a1e4f0c-0000-4000-8000-00000000c0c0");
+    assert_eq!(ok.username(), Some("jane"));
+    assert_eq!(ok.groups(), ["admins", "users"]);
+    assert_eq!(ok.scopes(), ["openid", "profile", "email"]);
+    assert!(
+        !format!("{ok:?}").contains("jane"),
+        "Debug shows claim names only"
+    );
+
+    type Row = (&'static str, String, fn(&Error) -> bool);
+    let rows: Vec<Row> = vec![
+        ("another key", sign(&KEY_B, "a", &claims), |e| {
+            matches!(e, Error::InvalidSignature)
+        }),
+        ("alg none", unsigned("a", &claims), |e| {
+            matches!(e, Error::AlgorithmNotAllowed(_))
+        }),
+        (
+            "HS256 key confusion",
+            sign_hs256(
+                "a",
+                &claims,
+                jwk(&KEY_A, "a")["n"].as_str().unwrap().as_bytes(),
+            ),
+            |e| matches!(e, Error::AlgorithmNotAllowed(_)),
+        ),
+        ("unknown kid", sign(&KEY_A, "x", &claims), |e| {
+            matches!(e, Error::UnknownKey)
+        }),
+        (
+            "wrong issuer",
+            sign(
+                &KEY_A,
+                "a",
+                &with(claims.clone(), "iss", "https://evil.example/pool".into()),
+            ),
+            |e| matches!(e, Error::WrongIssuer),
+        ),
+        (
+            "an id token",
+            sign(&KEY_A, "a", &idp.id_claims(NOW, None)),
+            |e| matches!(e, Error::WrongTokenUse { expected: "access" }),
+        ),
+        (
+            "another client",
+            sign(
+                &KEY_A,
+                "a",
+                &with(claims.clone(), "client_id", "other".into()),
+            ),
+            |e| matches!(e, Error::WrongAudience),
+        ),
+        (
+            "expired",
+            sign(&KEY_A, "a", &with(claims.clone(), "exp", (NOW - 1).into())),
+            |e| matches!(e, Error::Expired),
+        ),
+        (
+            "no exp",
+            sign(&KEY_A, "a", &{
+                let mut c = claims.clone();
+                c.as_object_mut().unwrap().remove("exp");
+                c
+            }),
+            |e| matches!(e, Error::InvalidTimeClaim("exp")),
+        ),
+        (
+            "issued in the future",
+            sign(&KEY_A, "a", &with(claims.clone(), "iat", (NOW + 60).into())),
+            |e| matches!(e, Error::InvalidTimeClaim("iat")),
+        ),
+        (
+            "exp not a number",
+            sign(&KEY_A, "a", &with(claims.clone(), "exp", "soon".into())),
+            |e| matches!(e, Error::InvalidTimeClaim("exp")),
+        ),
+        ("garbage", "a.b.c".into(), |e| {
+            matches!(e, Error::MalformedToken(_))
+        }),
+        ("two segments", "a.b".into(), |e| {
+            matches!(e, Error::MalformedToken(_))
+        }),
+    ];
+    for (label, token, expected) in rows {
+        let err = v.verify(&token).await.expect_err(label);
+        assert!(expected(&err), "{label}: {err}");
+        assert!(
+            !err.to_string().contains(&token[..token.len().min(20)]) || token.len() < 20,
+            "{label}: no token in the message"
+        );
+    }
+}
+
+#[tokio::test]
+async fn id_tokens_groups_and_scopes() {
+    let idp = Idp::start().await;
+    idp.mount_jwks(&[(&KEY_A, "a")]).await;
+    let id = verifier(&idp, TokenUse::Id).build().unwrap();
+    assert_eq!(
+        id.verify(&sign(&KEY_A, "a", &idp.id_claims(NOW, None)))
+            .await
+            .unwrap()
+            .username(),
+        Some("jane")
+    );
+    let other_aud = with(idp.id_claims(NOW, None), "aud", "other".into());
+    assert!(matches!(
+        id.verify(&sign(&KEY_A, "a", &other_aud)).await,
+        Err(Error::WrongAudience)
+    ));
+    let access = sign(&KEY_A, "a", &idp.access_claims(NOW));
+    assert!(matches!(
+        id.verify(&access).await,
+        Err(Error::WrongTokenUse { expected: "id" })
+    ));
+
+    let admins = verifier(&idp, TokenUse::Access)
+        .require_any_group(["admins"])
+        .build()
+        .unwrap();
+    assert!(admins.verify(&access).await.is_ok());
+    let auditors = verifier(&idp, TokenUse::Access)
+        .require_any_group(["auditors"])
+        .build()
+        .unwrap();
+    assert!(matches!(
+        auditors.verify(&access).await,
+        Err(Error::MissingGroup)
+    ));
+    let no_groups = {
+        let mut c = idp.access_claims(NOW);
+        c.as_object_mut().unwrap().remove("cognito:groups");
+        sign(&KEY_A, "a", &c)
+    };
+    assert!(matches!(
+        admins.verify(&no_groups).await,
+        Err(Error::MissingGroup)
+    ));
+
+    let api = verifier(&idp, TokenUse::Access)
+        .require_any_scope(["orders/write", "email"])
+        .build()
+        .unwrap();
+    assert!(api.verify(&access).await.is_ok());
+    let writers = verifier(&idp, TokenUse::Access)
+        .require_any_scope(["orders/write"])
+        .build()
+        .unwrap();
+    assert!(matches!(
+        writers.verify(&access).await,
+        Err(Error::MissingScope)
+    ));
+
+    // Several accepted clients.
+    let multi = CognitoJwtVerifier::builder(idp.issuer(), TokenUse::Access, ["other", CLIENT_ID])
+        .clock(TestClock::at(NOW))
+        .build()
+        .unwrap();
+    assert!(multi.verify(&access).await.is_ok());
+}
+
+#[tokio::test]
+async fn jwks_refetch_penalty_after_failure() {
+    let idp = Idp::start().await;
+    let jwks_path = format!("/{POOL}/.well-known/jwks.json");
+    // The JWKS endpoint fails first, then works.
+    Mock::given(method("GET"))
+        .and(path(&jwks_path))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&idp.server)
+        .await;
+    idp.mount_jwks(&[(&KEY_A, "a")]).await;
+    let v = verifier(&idp, TokenUse::Access)
+        .jwks_refetch_interval(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let token = sign(&KEY_A, "a", &idp.access_claims(NOW));
+
+    assert!(
+        matches!(v.verify(&token).await, Err(Error::Http(_))),
+        "the failed fetch"
+    );
+    // Within the penalty: refused at once, without asking the IdP.
+    assert!(matches!(v.verify(&token).await, Err(Error::Http(_))));
+    assert_eq!(
+        idp.requests_to(&jwks_path).await,
+        1,
+        "no retry during the penalty"
+    );
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    assert!(
+        v.verify(&token).await.is_ok(),
+        "after the penalty the keys are fetched"
+    );
+    assert_eq!(idp.requests_to(&jwks_path).await, 2);
+
+    // Unknown key ids: one refetch per interval at most.
+    for kid in ["x", "y", "z"] {
+        assert!(matches!(
+            v.verify(&sign(&KEY_A, kid, &idp.access_claims(NOW))).await,
+            Err(Error::UnknownKey)
+        ));
+    }
+    assert_eq!(
+        idp.requests_to(&jwks_path).await,
+        2,
+        "the interval since the last fetch has not passed"
+    );
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    assert!(matches!(
+        v.verify(&sign(&KEY_A, "w", &idp.access_claims(NOW))).await,
+        Err(Error::UnknownKey)
+    ));
+    assert_eq!(idp.requests_to(&jwks_path).await, 3);
+}
+
+#[tokio::test]
+async fn configuration_is_checked() {
+    assert!(
+        CognitoJwtVerifier::builder(
+            "http://cognito-idp.us-east-1.amazonaws.com/x",
+            TokenUse::Access,
+            ["c"]
+        )
+        .build()
+        .is_err()
+    );
+    assert!(
+        CognitoJwtVerifier::builder(
+            "https://cognito-idp.us-east-1.amazonaws.com/x",
+            TokenUse::Access,
+            Vec::<String>::new()
+        )
+        .build()
+        .is_err()
+    );
+    assert!(
+        CognitoJwtVerifier::builder(
+            "https://cognito-idp.us-east-1.amazonaws.com/x",
+            TokenUse::Access,
+            ["c"]
+        )
+        .build()
+        .is_ok()
+    );
+    let _unused: Value = json!(null);
+}

@@ -39,9 +39,24 @@ pub async fn run(handler: AuthHandler) -> Result<(), LambdaError> {
 
 /// Answer one Lambda HTTP request.
 ///
-/// Routing uses the path as the client sent it, without API Gateway's stage: a REST API stage
-/// (`/prod`) or a named HTTP API stage never has to appear in the base path.
+/// Routing uses the path as the client sent it, without API Gateway's stage (see
+/// [`without_stage`]).
 pub async fn handle(handler: &AuthHandler, request: lambda_http::Request) -> Response<Body> {
+    let (parts, body) = without_stage(request).into_parts();
+    let bytes = match body {
+        Body::Empty => Bytes::new(),
+        Body::Text(text) => Bytes::from(text),
+        Body::Binary(bytes) => Bytes::from(bytes),
+        _ => Bytes::new(),
+    };
+    into_lambda_response(handler.handle(Request::from_parts(parts, bytes)).await)
+}
+
+/// The request with its URI path as the client sent it: `lambda_http` prefixes the path of a
+/// REST API (or a named HTTP API stage) with the stage (`/prod/api/auth/...`), so that a base
+/// path would have to name the stage. Use it in front of any router:
+/// `tower::ServiceBuilder::new().map_request(without_stage).service(router)`.
+pub fn without_stage(request: lambda_http::Request) -> lambda_http::Request {
     use lambda_http::RequestExt;
     let (mut parts, body) = request.into_parts();
     let raw_path = parts.raw_http_path();
@@ -58,13 +73,7 @@ pub async fn handle(handler: &AuthHandler, request: lambda_http::Request) -> Res
             }
         }
     }
-    let bytes = match body {
-        Body::Empty => Bytes::new(),
-        Body::Text(text) => Bytes::from(text),
-        Body::Binary(bytes) => Bytes::from(bytes),
-        _ => Bytes::new(),
-    };
-    into_lambda_response(handler.handle(Request::from_parts(parts, bytes)).await)
+    lambda_http::Request::from_parts(parts, body)
 }
 
 /// Text bodies stay text (no base64 in the API Gateway response); anything else is binary.

@@ -1,0 +1,27 @@
+//! The Rust `/api/*` tier as an AWS Lambda function: the local stack's application
+//! (`/api/auth/*` and `/api/me`) on `lambda_http`, for API Gateway HTTP APIs (payload 2.0),
+//! REST APIs and Function URLs. Configured by the variables next-auth reads (see
+//! [`local_stack`]).
+
+use std::convert::Infallible;
+
+use axum::Router;
+use lambda_http::{Request, Service};
+use local_stack::BoxError;
+use tower::ServiceBuilder;
+
+/// The function's HTTP service: the application router, routing on the stage-free path.
+pub fn service(
+    app: Router,
+) -> impl Service<Request, Response = axum::response::Response, Error = Infallible, Future: Send> + Clone
+{
+    ServiceBuilder::new()
+        .map_request(auth_core::lambda::without_stage)
+        .map_request(|request: Request| request.map(axum::body::Body::new))
+        .service(app)
+}
+
+/// The application from the environment (`NEXTAUTH_URL`, `NEXTAUTH_SECRET`, `COGNITO_*`, ...).
+pub fn app_from_env(lookup: &impl Fn(&str) -> Option<String>) -> Result<Router, BoxError> {
+    Ok(local_stack::api_router(local_stack::auth_from_env(lookup)?))
+}

@@ -1,0 +1,235 @@
+//! The application behind `/api/*`, shared by the local stack and the Lambda function:
+//! next-auth's `/api/auth/*` (auth-core with Cognito) and a protected `/api/me`.
+//!
+//! Configured by the variables next-auth and Next.js's standalone server read:
+//!
+//! | Variable | Meaning |
+//! |---|---|
+//! | `NEXTAUTH_URL`, `NEXTAUTH_SECRET` (or `AUTH_URL`, `AUTH_SECRET`) | as for next-auth; must match the Next.js app |
+//! | `COGNITO_ISSUER`, `COGNITO_CLIENT_ID`, `COGNITO_CLIENT_SECRET` | the user pool and app client |
+//! | `NEXTAUTH_WIRE_FORMAT` | `v4` (default) or `v5` |
+//! | `COGNITO_REFRESH_TOKENS` | `true`: keep and refresh Cognito's tokens in the session |
+//! | `COGNITO_HOSTED_UI_LOGOUT` | `true`: sign-out also ends the Cognito hosted-UI session |
+//! | `HOSTNAME`, `PORT` | where the local stack listens (default `127.0.0.1:3000`) |
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use async_trait::async_trait;
+use auth_core::axum::Session;
+use auth_core::callbacks::{Callbacks, JwtParams, JwtTrigger};
+use auth_core::session_cookie::Claims;
+use auth_core::{AuthConfigBuilder, AuthHandler, Error};
+use axum::routing::get;
+use axum::{Json, Router};
+use cognito_provider::Cognito;
+use serde_json::Value;
+
+/// Errors of the example binaries: one line for the operator.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The app's `jwt` callback: on sign-in, keep the user's Cognito groups (`cognito:groups`) in
+/// the session token as `groups`, as the interop suite's Next.js app does; otherwise next-auth's
+/// defaults.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GroupsInToken;
+
+#[async_trait]
+impl Callbacks for GroupsInToken {
+    async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<Claims>, Error> {
+        let mut token = params.token;
+        if matches!(params.trigger, JwtTrigger::SignIn | JwtTrigger::SignUp)
+            && let Some(groups) = params.profile.and_then(|p| p.get("cognito:groups"))
+        {
+            token.insert("groups", groups.clone());
+        }
+        Ok(Some(token))
+    }
+}
+
+/// `/api/auth/*` and `/api/me`.
+pub fn api_router(auth: AuthHandler) -> Router {
+    Router::new()
+        .route("/api/me", get(me))
+        .merge(auth.router())
+        .with_state(auth)
+}
+
+/// The session's claims, without the OAuth tokens a refreshing session keeps (they are for the
+/// server, not for the page). `401` JSON without a session.
+async fn me(Session(claims): Session<Claims>) -> Json<Value> {
+    let mut claims = claims.into_map();
+    for secret in ["access_token", "refresh_token", "id_token"] {
+        claims.shift_remove(secret);
+    }
+    Json(Value::Object(claims))
+}
+
+fn flag(lookup: &impl Fn(&str) -> Option<String>, variable: &'static str) -> Result<bool, Error> {
+    match lookup(variable).as_deref().map(str::trim) {
+        None | Some("" | "false" | "0") => Ok(false),
+        Some("true" | "1") => Ok(true),
+        Some(_) => Err(Error::MalformedVariable {
+            variable,
+            problem: "expected true or false".into(),
+        }),
+    }
+}
+
+/// The Cognito provider from `COGNITO_*`, with the opt-ins.
+pub fn cognito_from_env(lookup: &impl Fn(&str) -> Option<String>) -> Result<Cognito, BoxError> {
+    let mut builder =
+        Cognito::from_lookup(lookup)?.refresh_tokens(flag(lookup, "COGNITO_REFRESH_TOKENS")?);
+    if flag(lookup, "COGNITO_HOSTED_UI_LOGOUT")? {
+        builder = builder.hosted_ui_logout();
+    }
+    Ok(builder.build()?)
+}
+
+/// The handler for `config` with `cognito` and the app's callbacks.
+pub fn auth_handler(config: AuthConfigBuilder, cognito: Cognito) -> Result<AuthHandler, BoxError> {
+    let config = config
+        .callbacks(cognito.refreshing_callbacks(GroupsInToken))
+        .provider(cognito)
+        .build()?;
+    Ok(AuthHandler::new(config))
+}
+
+/// The handler configured entirely from the environment (a real user pool).
+pub fn auth_from_env(lookup: &impl Fn(&str) -> Option<String>) -> Result<AuthHandler, BoxError> {
+    let cognito = cognito_from_env(lookup)?;
+    auth_handler(auth_core::AuthConfig::from_lookup(lookup)?, cognito)
+}
+
+/// `HOSTNAME`:`PORT`, the address Next.js's standalone server listens on (default
+/// `127.0.0.1:3000`). `localhost` means `127.0.0.1`.
+pub fn listen_address(lookup: &impl Fn(&str) -> Option<String>) -> Result<SocketAddr, Error> {
+    let host = lookup("HOSTNAME")
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty());
+    let ip = match host.as_deref() {
+        None | Some("localhost") => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        Some(host) => {
+            host.trim_matches(['[', ']'])
+                .parse()
+                .map_err(|_| Error::MalformedVariable {
+                    variable: "HOSTNAME",
+                    problem: "expected an IP address or localhost".into(),
+                })?
+        }
+    };
+    let port = match lookup("PORT")
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+    {
+        None => 3000,
+        Some(port) => port.parse().map_err(|_| Error::MalformedVariable {
+            variable: "PORT",
+            problem: "expected a port number (0-65535)".into(),
+        })?,
+    };
+    Ok(SocketAddr::new(ip, port))
+}
+
+/// `LOCAL_STACK_ALLOW_NON_LOOPBACK`: the explicit opt-in to listen beyond loopback.
+pub fn allow_non_loopback(lookup: &impl Fn(&str) -> Option<String>) -> Result<bool, Error> {
+    flag(lookup, "LOCAL_STACK_ALLOW_NON_LOOPBACK")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        let pairs = pairs.to_vec();
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn listen_address_like_next_standalone() {
+        assert_eq!(
+            listen_address(&vars(&[])).unwrap(),
+            "127.0.0.1:3000".parse().unwrap()
+        );
+        assert_eq!(
+            listen_address(&vars(&[("HOSTNAME", "0.0.0.0"), ("PORT", "8080")])).unwrap(),
+            "0.0.0.0:8080".parse().unwrap()
+        );
+        assert_eq!(
+            listen_address(&vars(&[("HOSTNAME", "::1")])).unwrap(),
+            "[::1]:3000".parse().unwrap()
+        );
+        let err = listen_address(&vars(&[("PORT", "http")])).unwrap_err();
+        assert!(err.to_string().starts_with("PORT is malformed"), "{err}");
+        let err = listen_address(&vars(&[("HOSTNAME", "my-host.example")])).unwrap_err();
+        assert!(
+            err.to_string().starts_with("HOSTNAME is malformed"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn missing_cognito_settings_are_named() {
+        let err = auth_from_env(&vars(&[(
+            "COGNITO_ISSUER",
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x",
+        )]))
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with("COGNITO_CLIENT_ID is not set"),
+            "{err}"
+        );
+        let err = auth_from_env(&vars(&[
+            ("COGNITO_ISSUER", "http://example.com/pool"),
+            ("COGNITO_CLIENT_ID", "c"),
+        ]))
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with("COGNITO_ISSUER is malformed"),
+            "{err}"
+        );
+        let err = auth_from_env(&vars(&[
+            (
+                "COGNITO_ISSUER",
+                "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x",
+            ),
+            ("COGNITO_CLIENT_ID", "c"),
+            ("COGNITO_REFRESH_TOKENS", "yes"),
+        ]))
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("COGNITO_REFRESH_TOKENS is malformed"),
+            "{err}"
+        );
+        let err = auth_from_env(&vars(&[
+            (
+                "COGNITO_ISSUER",
+                "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x",
+            ),
+            ("COGNITO_CLIENT_ID", "c"),
+            ("NEXTAUTH_URL", "https://app.example.com"),
+        ]))
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with("NEXTAUTH_SECRET is not set"),
+            "{err}"
+        );
+        assert!(
+            auth_from_env(&vars(&[
+                (
+                    "COGNITO_ISSUER",
+                    "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x"
+                ),
+                ("COGNITO_CLIENT_ID", "c"),
+                ("NEXTAUTH_URL", "https://app.example.com"),
+                ("NEXTAUTH_SECRET", "s"),
+            ]))
+            .is_ok()
+        );
+    }
+}

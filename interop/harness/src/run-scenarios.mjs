@@ -7,7 +7,7 @@
 import { describePage, launchBrowser } from './browser.mjs';
 import { SCENARIOS, startAttackerSite } from './scenarios.mjs';
 import { startStack } from './stack.mjs';
-import { killAllTiers } from './tiers.mjs';
+import { killAllTiers, startTier } from './tiers.mjs';
 
 const SCENARIO_TIMEOUT_MS = 120000;
 
@@ -50,7 +50,10 @@ if (opts.other !== 'node' && opts.other !== 'rust') {
   );
 }
 if (opts.other === 'rust' && !process.env.RUST_TIER_BIN) usage('--other-tier rust needs RUST_TIER_BIN (path to the Rust tier binary)');
-const selected = opts.only ? SCENARIOS.filter((s) => opts.only.includes(s.name)) : SCENARIOS;
+// Scenarios about the Rust local stack itself need the Rust tier.
+const selected = (opts.only ? SCENARIOS.filter((s) => opts.only.includes(s.name)) : SCENARIOS).filter(
+  (s) => !s.rustOnly || opts.other === 'rust',
+);
 const unknown = (opts.only ?? []).filter((name) => !SCENARIOS.some((s) => s.name === name));
 if (unknown.length) usage(`unknown scenario(s): ${unknown.join(', ')}`);
 
@@ -93,6 +96,12 @@ for (const scenario of selected) {
       const page = await context.newPage();
       pages.push(page);
       return page;
+    },
+    /** The Rust local stack started as the README's run command starts it (plus `env`). */
+    async localStack(env = {}) {
+      const tier = await startTier('rust', { standalone: true, env, label: 'local stack (embedded issuer)' });
+      closers.push(() => tier.stop());
+      return tier;
     },
     async attackerSite(html) {
       const site = await startAttackerSite(html);

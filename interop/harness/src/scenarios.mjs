@@ -31,6 +31,12 @@ export const SCENARIOS = [
   { name: 'v5', title: 'next-auth 5 twin: A->B, and B->A with a chunked session', run: v5 },
   { name: 'csrf-tamper', title: 'cross-site sign-out POST refused; tampered cookie = signed out (v4, v5)', run: csrfTamper },
   { name: 'https', title: 'https stand-in: __Secure-/__Host- cookies, A->B (v4) and B->A (v5)', run: httpsScenario },
+  {
+    name: 'local-stack',
+    title: "the README's run command: the local stack alone, embedded issuer, demo page and static export",
+    run: localStack,
+    rustOnly: true,
+  },
 ];
 
 const ALICE = { username: 'alice', name: 'Alice Example', email: 'alice@example.com', groups: 3 };
@@ -77,15 +83,26 @@ function lastRequest(stack, path) {
   return all[all.length - 1];
 }
 
-/** What the IdP received for the latest sign-in: v4 sends state, v5 PKCE (spec §6). */
+/**
+ * What the IdP received for the latest sign-in. next-auth's defaults (spec §6): v4 sends state,
+ * v5 PKCE. The Rust tier runs all three checks (state, PKCE S256 and nonce) in either format,
+ * with next-auth's default scope for the format.
+ */
 function expectIdpSignIn(stack, app) {
+  const rust = stack.tiers[stack.current]?.kind === 'rust';
   const authorize = lastRequest(stack, '/oauth2/authorize');
   const token = lastRequest(stack, '/oauth2/token');
   expect(authorize && token, 'the IdP saw no authorize/token request');
   const q = authorize.query;
   expect(q.client_id === CLIENT_ID && q.response_type === 'code', `authorize query: ${JSON.stringify(q)}`);
   expect(q.redirect_uri === `${stack.origin}/api/auth/callback/cognito`, `redirect_uri: ${q.redirect_uri}`);
-  if (app === 'v4') {
+  const scope = app === 'v4' ? 'openid' : 'openid profile email';
+  if (rust) {
+    expect(
+      q.state && q.code_challenge && q.code_challenge_method === 'S256' && q.nonce && q.scope === scope,
+      `the Rust tier's authorize should carry state, PKCE S256 and nonce, scope "${scope}": ${JSON.stringify(q)}`,
+    );
+  } else if (app === 'v4') {
     expect(q.state && !q.code_challenge && q.scope === 'openid', `v4 authorize should carry state, no PKCE, scope openid: ${JSON.stringify(q)}`);
   } else {
     expect(
@@ -95,7 +112,8 @@ function expectIdpSignIn(stack, app) {
   }
   expect(token.authorization === `basic:${CLIENT_ID}`, `token request should use client_secret_basic, got ${token.authorization}`);
   expect(token.body?.grant_type === 'authorization_code', `token body: ${JSON.stringify(token.body)}`);
-  expect(Boolean(token.body?.code_verifier) === (app === 'v5'), `token body code_verifier: ${JSON.stringify(token.body)}`);
+  const verifier = rust || app === 'v5';
+  expect(Boolean(token.body?.code_verifier) === verifier, `token body code_verifier: ${JSON.stringify(token.body)}`);
   expect(token.status === 200, `token request answered ${token.status}`);
 }
 
@@ -379,4 +397,52 @@ export async function startAttackerSite(body) {
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+// 8 ---------------------------------------------------------------------------------------
+/**
+ * The local stack as a newcomer starts it: no AWS account, no Next.js server. Its embedded
+ * Cognito-like issuer signs alice in from the demo page; then, serving the fixture app's static
+ * export itself (the CloudFront role), the real Next.js page with next-auth/react signs in
+ * against the Rust tier alone.
+ */
+async function localStack(t) {
+  t.step('demo page: sign in through the embedded issuer');
+  const local = await t.localStack();
+  let page = await t.newPage();
+  await page.goto(`${local.url}/`);
+  await expectTestId(page, 'status', 'signed-out');
+  await page.locator('#signin').click();
+  await page.locator('input[name=username]').fill('alice');
+  await page.locator('input[name=password]').fill('alice-password');
+  await Promise.all([page.waitForURL(`${local.url}/`), page.locator('form button[type=submit]').click()]);
+  await expectTestId(page, 'status', 'signed-in');
+  await page.waitForFunction(() => document.getElementById('me').textContent.startsWith('200'));
+  const me = JSON.parse((await page.locator('#me').textContent()).replace(/^200\n/, ''));
+  expect(me.email === 'alice@example.com' && me.groups?.length === 2, `/api/me: ${JSON.stringify(me)}`);
+  expect(!('access_token' in me), '/api/me must not expose OAuth tokens');
+  const cookies = await cookieMap(page.context());
+  expectCookie(cookies, 'next-auth.session-token');
+
+  t.step('demo page: sign out ends the issuer session too');
+  await Promise.all([page.waitForURL(`${local.url}/`), page.locator('#signout').click()]);
+  await expectTestId(page, 'status', 'signed-out');
+  await page.locator('#signin').click();
+  await page.locator('input[name=username]').waitFor();
+
+  t.step("the fixture app's static export, served by the local stack, signs in on the Rust tier");
+  const exportDir = new URL('../../app-v4/out/', import.meta.url).pathname;
+  const site = await t.localStack({ STATIC_DIR: exportDir });
+  page = await t.newPage();
+  await page.goto(`${site.url}/`);
+  await expectTestId(page, 'status', 'signed-out');
+  await page.getByTestId('signin').click();
+  await page.locator('input[name=username]').fill('biggroups');
+  await page.locator('input[name=password]').fill('biggroups-password');
+  await Promise.all([page.waitForURL(`${site.url}/`), page.locator('form button[type=submit]').click()]);
+  await expectTestId(page, 'status', 'signed-in');
+  await expectTestId(page, 'name', 'Big Groups');
+  await expectChunked(page, cookieNames('v4', false));
+  const missing = await page.request.get(`${site.url}/no-such-page`);
+  expect(missing.status() === 404, `/no-such-page answered ${missing.status()}`);
 }

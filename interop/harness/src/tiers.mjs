@@ -31,6 +31,10 @@ const running = new Set();
  * @param {'v4'|'v5'} [opts.wireFormat]  required for rust; must match the app for node-*
  * @param {string} [opts.label]       name used in logs
  * @param {number} [opts.readyTimeoutMs]
+ * @param {boolean} [opts.standalone] rust only: no IdP or NEXTAUTH_* settings at all, as the
+ *                                    README's run command starts the local stack (it then runs
+ *                                    its embedded issuer)
+ * @param {Record<string, string>} [opts.env] extra variables
  */
 export async function startTier(kind, opts) {
   const port = await freePort();
@@ -42,22 +46,27 @@ export async function startTier(kind, opts) {
     NEXT_TELEMETRY_DISABLED: '1',
     HOSTNAME: '127.0.0.1',
     PORT: String(port),
-    NEXTAUTH_URL: opts.publicUrl,
-    NEXTAUTH_SECRET: opts.secret,
-    COGNITO_ISSUER: opts.issuer,
-    COGNITO_CLIENT_ID: opts.clientId,
-    COGNITO_CLIENT_SECRET: opts.clientSecret,
+    ...(opts.standalone
+      ? {}
+      : {
+          NEXTAUTH_URL: opts.publicUrl,
+          NEXTAUTH_SECRET: opts.secret,
+          COGNITO_ISSUER: opts.issuer,
+          COGNITO_CLIENT_ID: opts.clientId,
+          COGNITO_CLIENT_SECRET: opts.clientSecret,
+        }),
+    ...(opts.env ?? {}),
   };
   let command;
   let args;
   if (kind === 'rust') {
-    if (opts.wireFormat !== 'v4' && opts.wireFormat !== 'v5') throw new Error('rust tier: wireFormat must be v4 or v5');
+    if (!opts.standalone && opts.wireFormat !== 'v4' && opts.wireFormat !== 'v5') throw new Error('rust tier: wireFormat must be v4 or v5');
     const bin = process.env.RUST_TIER_BIN;
     if (!bin) throw new Error('rust tier: set RUST_TIER_BIN to the path of the Rust tier binary');
     if (!existsSync(bin)) throw new Error(`rust tier: RUST_TIER_BIN=${bin} does not exist`);
     command = bin;
     args = [];
-    env.NEXTAUTH_WIRE_FORMAT = opts.wireFormat;
+    if (opts.wireFormat) env.NEXTAUTH_WIRE_FORMAT = opts.wireFormat;
     if (process.env.RUST_LOG) env.RUST_LOG = process.env.RUST_LOG;
   } else if (APPS[kind]) {
     if (opts.wireFormat && opts.wireFormat !== APPS[kind].wire) {

@@ -62,6 +62,27 @@ impl RandomSource for OsRandom {
     }
 }
 
+/// Random bytes from `rand`'s thread-local generator: ChaCha12, seeded and periodically
+/// reseeded from the operating system. A CSPRNG like the OS's, without a system call for every
+/// IV, `jti` and CSRF token (three per session read).
+///
+/// Two caveats of `rand`'s generator: it is not reseeded when a process forks or is restored
+/// from a memory snapshot (use [`OsRandom`](crate::OsRandom) there), and it panics, rather than
+/// returning an error, if the operating system cannot seed it at all (on Linux `getrandom(2)`
+/// blocks until the pool is ready instead of failing).
+#[cfg(feature = "thread-rng")]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ThreadRandom;
+
+#[cfg(feature = "thread-rng")]
+impl RandomSource for ThreadRandom {
+    fn fill(&self, dest: &mut [u8]) -> Result<(), Error> {
+        use rand::Rng as _;
+        rand::rng().fill_bytes(dest);
+        Ok(())
+    }
+}
+
 /// Fill an array with random bytes.
 pub(crate) fn random_array<const N: usize>(rng: &dyn RandomSource) -> Result<[u8; N], Error> {
     let mut bytes = [0u8; N];

@@ -66,6 +66,7 @@
 //! | Feature | Default | What it adds |
 //! |---|---|---|
 //! | `getrandom` | yes | [`OsRandom`], randomness from the operating system. Turn it off for `wasm32-unknown-unknown` and pass your own [`RandomSource`]. |
+//! | `thread-rng` | no | `ThreadRandom`, a thread-local CSPRNG seeded from the OS: no system call per token (auth-core's default). |
 //!
 //! The crate has no async code, no tokio and no OpenSSL: it builds for
 //! `wasm32-unknown-unknown` (CloudFront's Lambda@Edge runs it inside Node.js). Nothing in it
@@ -124,6 +125,8 @@ pub use codec::{DEFAULT_MAX_AGE_SECS, DEFAULT_MAX_TOKEN_LEN, Payload, TokenCodec
 pub use csrf::{CsrfOutcome, CsrfProtection, CsrfToken};
 #[cfg(feature = "getrandom")]
 pub use env::OsRandom;
+#[cfg(feature = "thread-rng")]
+pub use env::ThreadRandom;
 pub use env::{Clock, FixedClock, RandomSource, SystemClock};
 pub use error::{ChunkProblem, Error, Malformed};
 pub use format::WireFormat;

@@ -6,11 +6,10 @@
 //! SameSite`, and the tests hold us to the exact bytes.
 
 use std::borrow::Cow;
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use time::OffsetDateTime;
-use time::macros::format_description;
 
 /// What JavaScript's `encodeURIComponent` leaves alone: `A-Z a-z 0-9 - _ . ! ~ * ' ( )`.
 const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -26,8 +25,30 @@ const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// `encodeURIComponent(value)`.
 pub(crate) fn encode_uri_component(value: &str) -> Cow<'_, str> {
+    // Session tokens (JWEs) are base64url and dots: nothing to escape. A table lookup per byte
+    // finds that out faster than the encoder's iterator, and the value is then borrowed as is.
+    if value.bytes().all(|b| URI_UNRESERVED[usize::from(b)]) {
+        return Cow::Borrowed(value);
+    }
     utf8_percent_encode(value, URI_COMPONENT).into()
 }
+
+/// The bytes `encodeURIComponent` leaves alone, as a lookup table (the complement of
+/// [`URI_COMPONENT`]; a test checks both agree on every byte).
+const URI_UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
+            );
+        b += 1;
+    }
+    table
+};
 
 /// The `SameSite` attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,40 +155,66 @@ impl SetCookie {
     }
 }
 
-/// `Date.prototype.toUTCString()`: `Thu, 01 Jan 2026 00:15:00 GMT`.
+/// `Date.prototype.toUTCString()`: `Thu, 01 Jan 2026 00:15:00 GMT`. Written field by field:
+/// it runs for every session cookie, and `time`'s generic formatter allocates.
 pub(crate) fn write_http_date(out: &mut impl fmt::Write, t: OffsetDateTime) -> fmt::Result {
-    let format = format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-    );
-    let text = t
-        .to_offset(time::UtcOffset::UTC)
-        .format(&format)
-        .map_err(|_| fmt::Error)?;
-    out.write_str(&text)
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let t = t.to_offset(time::UtcOffset::UTC);
+    write!(
+        out,
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        DAYS[usize::from(t.weekday().number_days_from_monday())],
+        t.day(),
+        MONTHS[usize::from(u8::from(t.month()) - 1)],
+        t.year(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
-impl fmt::Display for SetCookie {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.name)?;
-        f.write_char('=')?;
-        f.write_str(&encode_uri_component(&self.value))?;
+impl SetCookie {
+    /// The header value (what `Display` writes), in a string sized for it up front: this runs
+    /// for every cookie of every response, and growing a `String` through `fmt` reallocates
+    /// several times for a session token.
+    pub fn to_header_string(&self) -> String {
+        // Attributes are at most ~110 bytes; percent-encoding may triple non-token values.
+        let mut out = String::with_capacity(self.name.len() + self.value.len() + 128);
+        // Writing to a `String` cannot fail.
+        let _ = self.write_to(&mut out);
+        out
+    }
+
+    fn write_to(&self, out: &mut impl fmt::Write) -> fmt::Result {
+        out.write_str(&self.name)?;
+        out.write_char('=')?;
+        out.write_str(&encode_uri_component(&self.value))?;
         if let Some(max_age) = self.max_age {
-            write!(f, "; Max-Age={max_age}")?;
+            write!(out, "; Max-Age={max_age}")?;
         }
-        f.write_str("; Path=/")?;
+        out.write_str("; Path=/")?;
         if let Some(expires) = self.expires {
-            f.write_str("; Expires=")?;
-            write_http_date(f, expires)?;
+            out.write_str("; Expires=")?;
+            write_http_date(out, expires)?;
         }
-        f.write_str("; HttpOnly")?;
+        out.write_str("; HttpOnly")?;
         if self.secure {
-            f.write_str("; Secure")?;
+            out.write_str("; Secure")?;
         }
-        f.write_str(match self.same_site {
+        out.write_str(match self.same_site {
             SameSite::Lax => "; SameSite=Lax",
             SameSite::Strict => "; SameSite=Strict",
             SameSite::None => "; SameSite=None",
         })
+    }
+}
+
+impl fmt::Display for SetCookie {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
     }
 }
 
@@ -210,11 +257,38 @@ mod tests {
     }
 
     #[test]
+    fn header_string_is_the_display_form() {
+        let t = FixedClock::at_unix(1_767_226_500).now();
+        for c in [
+            SetCookie::new("next-auth.callback-url", "http://localhost:3000/a b", false),
+            SetCookie::new("__Secure-next-auth.session-token", "e.y.J.h.b", true)
+                .with_expires(t)
+                .with_same_site(SameSite::None),
+            SetCookie::clearing("next-auth.state", false),
+        ] {
+            assert_eq!(c.to_header_string(), c.to_string());
+        }
+    }
+
+    #[test]
     fn encode_uri_component_like_javascript() {
         assert_eq!(
             encode_uri_component("a|b c/é~*'()!"),
             "a%7Cb%20c%2F%C3%A9~*'()!"
         );
+    }
+
+    #[test]
+    fn http_dates_match_the_time_crate() {
+        let format = time::macros::format_description!(
+            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+        );
+        for secs in [0, 951_782_400, 1_767_226_500, 1_893_553_445, 4_102_444_799] {
+            let t = FixedClock::at_unix(secs).now();
+            let mut ours = String::new();
+            write_http_date(&mut ours, t).unwrap();
+            assert_eq!(ours, t.format(&format).unwrap());
+        }
     }
 
     #[test]

@@ -170,7 +170,6 @@ pub(crate) fn finish(
         }
     }
 
-    let mut builder = Response::builder().status(status);
     let (content_type, bytes) = match body {
         ReplyBody::Empty => (None, Bytes::new()),
         ReplyBody::Json(value) => (
@@ -180,17 +179,23 @@ pub(crate) fn finish(
         ReplyBody::Html(html) => (Some("text/html"), Bytes::from(html)),
         ReplyBody::Text(content_type, text) => (Some(content_type), Bytes::from(text)),
     };
+    // Built directly rather than with `Response::builder()`, which parses every header name
+    // again: this runs on every request.
+    let mut response = Response::new(bytes);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.reserve(4 + cookies.len());
     if let Some(content_type) = content_type {
-        builder = builder.header(header::CONTENT_TYPE, content_type);
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     }
     if reply.private || !cookies.is_empty() {
-        builder = builder
-            .header(header::CACHE_CONTROL, "private, no-cache, no-store")
-            .header(header::PRAGMA, "no-cache")
-            .header(header::EXPIRES, "0");
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache, no-store"),
+        );
+        headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        headers.insert(header::EXPIRES, HeaderValue::from_static("0"));
     }
-    let mut response = builder.body(bytes).unwrap_or_else(|_| internal_error());
-    let headers = response.headers_mut();
     if let Some(location) = location {
         match HeaderValue::try_from(location) {
             Ok(value) => {
@@ -200,7 +205,7 @@ pub(crate) fn finish(
         }
     }
     for cookie in cookies {
-        match HeaderValue::try_from(cookie.to_string()) {
+        match HeaderValue::try_from(cookie.to_header_string()) {
             Ok(value) => {
                 headers.append(header::SET_COOKIE, value);
             }

@@ -28,4 +28,7 @@ bash examples/edge-function/test.sh >/dev/null
 # Token decode, Rust against next-auth's decode(), same tokens.
 bash scripts/bench-decode.sh
 
+# The handler alone, without a transport: what the crate spends per session read.
+cargo bench -p auth-core --bench session_read -- --warm-up-time 1 --measurement-time 5
+
 python3 bench/run.py

@@ -219,22 +219,22 @@ impl Keyring {
         if !encrypted_key.is_empty() {
             return Err(Error::MalformedJwe(Malformed::UnexpectedEncryptedKey));
         }
-        let iv = b64::decode(iv).ok_or(Error::MalformedJwe(Malformed::Base64))?;
-        let tag = b64::decode(tag).ok_or(Error::MalformedJwe(Malformed::Base64))?;
-        let mut ciphertext_bytes = Zeroizing::new(Vec::with_capacity(ciphertext.len() * 3 / 4));
-        if !b64::decode_into(ciphertext, &mut ciphertext_bytes) {
-            return Err(Error::MalformedJwe(Malformed::Base64));
-        }
+        // IV and tag are checked before the ciphertext is decoded: they are short, and their
+        // lengths are fixed by `enc`.
+        let array_error = |wrong_length: Malformed| {
+            move |e| match e {
+                b64::ArrayError::Base64 => Error::MalformedJwe(Malformed::Base64),
+                b64::ArrayError::Length => Error::MalformedJwe(wrong_length),
+            }
+        };
         let aad = header.as_bytes();
-
         match enc {
             Enc::A256Gcm => {
-                let iv: [u8; GCM_IV_LEN] = iv
-                    .try_into()
-                    .map_err(|_| Error::MalformedJwe(Malformed::IvLength))?;
-                let tag: [u8; GCM_TAG_LEN] = tag
-                    .try_into()
-                    .map_err(|_| Error::MalformedJwe(Malformed::TagLength))?;
+                let iv: [u8; GCM_IV_LEN] =
+                    b64::decode_array(iv).map_err(array_error(Malformed::IvLength))?;
+                let tag: [u8; GCM_TAG_LEN] =
+                    b64::decode_array(tag).map_err(array_error(Malformed::TagLength))?;
+                let mut ciphertext_bytes = decode_ciphertext(ciphertext)?;
                 let (nonce, tag) = (Nonce::from(iv), Tag::from(tag));
                 let last = candidates.len() - 1;
                 for (i, keys) in candidates.iter().enumerate() {
@@ -256,12 +256,11 @@ impl Keyring {
                 Err(Error::DecryptionFailed)
             }
             Enc::A256CbcHs512 => {
-                let iv: [u8; CBC_IV_LEN] = iv
-                    .try_into()
-                    .map_err(|_| Error::MalformedJwe(Malformed::IvLength))?;
-                if tag.len() != CBC_TAG_LEN {
-                    return Err(Error::MalformedJwe(Malformed::TagLength));
-                }
+                let iv: [u8; CBC_IV_LEN] =
+                    b64::decode_array(iv).map_err(array_error(Malformed::IvLength))?;
+                let tag: [u8; CBC_TAG_LEN] =
+                    b64::decode_array(tag).map_err(array_error(Malformed::TagLength))?;
+                let ciphertext_bytes = decode_ciphertext(ciphertext)?;
                 let cbc = candidates[0].cbc.as_ref().ok_or(Error::DecryptionFailed)?;
                 cbc.open(&iv, aad, ciphertext_bytes, &tag)
             }
@@ -304,6 +303,17 @@ impl Keyring {
                 }
             },
         }
+    }
+}
+
+/// The ciphertext segment's bytes, in a buffer that is zeroed when dropped (it is decrypted in
+/// place).
+fn decode_ciphertext(segment: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let mut bytes = Zeroizing::new(Vec::with_capacity(segment.len() * 3 / 4 + 3));
+    if b64::decode_into(segment, &mut bytes) {
+        Ok(bytes)
+    } else {
+        Err(Error::MalformedJwe(Malformed::Base64))
     }
 }
 

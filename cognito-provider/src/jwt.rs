@@ -122,6 +122,7 @@ pub(crate) fn seconds(
 }
 
 /// `exp` in the future, `iat` and `nbf` not in the future, each with `leeway` seconds.
+/// Saturating sums: a claim like `1e300` becomes `i64::MAX`, which must not overflow.
 pub(crate) fn check_times(
     claims: &Map<String, Value>,
     now: i64,
@@ -129,15 +130,62 @@ pub(crate) fn check_times(
     require_exp: bool,
 ) -> Result<(), Error> {
     match seconds(claims, "exp")? {
-        Some(exp) if exp + leeway <= now => return Err(Error::Expired),
+        Some(exp) if exp.saturating_add(leeway) <= now => return Err(Error::Expired),
         None if require_exp => return Err(Error::InvalidTimeClaim("exp")),
         _ => {}
     }
-    if seconds(claims, "iat")?.is_some_and(|iat| iat > now + leeway) {
+    if seconds(claims, "iat")?.is_some_and(|iat| iat > now.saturating_add(leeway)) {
         return Err(Error::InvalidTimeClaim("iat"));
     }
-    if seconds(claims, "nbf")?.is_some_and(|nbf| nbf > now + leeway) {
+    if seconds(claims, "nbf")?.is_some_and(|nbf| nbf > now.saturating_add(leeway)) {
         return Err(Error::InvalidTimeClaim("nbf"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn claims(value: Value) -> Map<String, Value> {
+        value.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn extreme_time_claims_are_judged_not_overflowed() {
+        let now = 1_767_225_600;
+        // Far-future exp: valid (saturates to i64::MAX instead of wrapping to the past).
+        assert!(check_times(&claims(json!({ "exp": 1e300 })), now, 30, true).is_ok());
+        assert!(check_times(&claims(json!({ "exp": i64::MAX })), now, 30, true).is_ok());
+        // Far-past exp, far-future iat/nbf: refused.
+        assert!(matches!(
+            check_times(&claims(json!({ "exp": -1e300 })), now, 30, true),
+            Err(Error::Expired)
+        ));
+        assert!(matches!(
+            check_times(
+                &claims(json!({ "exp": 1e300, "iat": 1e300 })),
+                now,
+                30,
+                true
+            ),
+            Err(Error::InvalidTimeClaim("iat"))
+        ));
+        assert!(matches!(
+            // A clock at the end of time: `now + leeway` must not overflow either.
+            check_times(
+                &claims(json!({ "nbf": 1e300, "iat": 1e300 })),
+                i64::MAX,
+                30,
+                false
+            ),
+            Ok(())
+        ));
+        assert!(matches!(
+            check_times(&claims(json!({ "exp": "soon" })), now, 30, true),
+            Err(Error::InvalidTimeClaim("exp"))
+        ));
+    }
 }

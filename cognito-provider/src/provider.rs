@@ -158,7 +158,11 @@ impl Cognito {
                 .map(OAuthToken::new),
             expires_at: response
                 .expires_in()
-                .map(|d| self.now() + d.as_secs() as i64),
+                // Saturating: an IdP's absurd `expires_in` must not overflow.
+                .map(|d| {
+                    let secs = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+                    self.now().saturating_add(secs)
+                }),
             token_type: Some(
                 match response.token_type() {
                     BasicTokenType::Bearer => "bearer",

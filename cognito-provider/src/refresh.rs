@@ -149,7 +149,7 @@ impl<C: Callbacks> Callbacks for RefreshingCallbacks<C> {
                 let expires_at = token.get("expires_at").and_then(Value::as_i64);
                 let refresh_token = token.get_str("refresh_token").map(str::to_owned);
                 if let (Some(expires_at), Some(refresh_token)) = (expires_at, refresh_token)
-                    && self.cognito.now() >= expires_at - EARLY_SECS
+                    && self.cognito.now() >= expires_at.saturating_sub(EARLY_SECS)
                 {
                     match self.cognito.refresh_shared(&refresh_token).await {
                         Ok(tokens) => store(&mut token, &tokens),

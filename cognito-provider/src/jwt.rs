@@ -91,7 +91,11 @@ impl Jwt<'_> {
     }
 
     /// `None` when no key has this id.
-    fn verify_with(&self, keys: &CoreJsonWebKeySet, kid: &str) -> Option<Result<(), Error>> {
+    pub(crate) fn verify_with(
+        &self,
+        keys: &CoreJsonWebKeySet,
+        kid: &str,
+    ) -> Option<Result<(), Error>> {
         let key = keys
             .keys()
             .iter()

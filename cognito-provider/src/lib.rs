@@ -58,6 +58,9 @@
 mod config;
 mod discovery;
 mod error;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
 mod http;
 mod id_token;
 mod jwks;

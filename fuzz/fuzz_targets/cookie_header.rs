@@ -33,7 +33,9 @@ static FIXTURES: LazyLock<Vec<Fixture>> = LazyLock::new(|| {
 });
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(header) = std::str::from_utf8(data) else { return };
+    let Ok(header) = std::str::from_utf8(data) else {
+        return;
+    };
     let now = OffsetDateTime::from_unix_timestamp(1_767_225_600).expect("valid time");
     // HTTP/2 may split cookies over several headers: fuzz that path too.
     let cookies = RequestCookies::parse_all(header.split('\n'));
@@ -49,7 +51,11 @@ fuzz_target!(|data: &[u8]| {
         if let Some(value) = cookies.get(fx.names.csrf_token()) {
             let _ = fx.csrf.verify_cookie(value);
         }
-        for kind in [CheckKind::State, CheckKind::PkceCodeVerifier, CheckKind::Nonce] {
+        for kind in [
+            CheckKind::State,
+            CheckKind::PkceCodeVerifier,
+            CheckKind::Nonce,
+        ] {
             let _ = fx.checks.open(kind, &cookies, "cognito", now);
         }
     }

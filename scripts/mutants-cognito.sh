@@ -31,8 +31,8 @@ mutate cognito-provider/src/id_token.rs '    check_issuer(&claims, cognito.issue
 mutate cognito-provider/src/id_token.rs '    check_audience(&claims, &[cognito.client_id()])?;' '' "aud"
 mutate cognito-provider/src/id_token.rs '    check_token_use(&claims, "id")?;' '' "token_use"
 mutate cognito-provider/src/id_token.rs '            return Err(Error::NonceMismatch);' '' "nonce"
-mutate cognito-provider/src/jwt.rs '        Some(exp) if exp + leeway <= now => return Err(Error::Expired),' '' "exp"
-mutate cognito-provider/src/jwt.rs 'if seconds(claims, "iat")?.is_some_and(|iat| iat > now + leeway) {' 'if false {' "iat"
+mutate cognito-provider/src/jwt.rs '        Some(exp) if exp.saturating_add(leeway) <= now => return Err(Error::Expired),' '' "exp"
+mutate cognito-provider/src/jwt.rs 'if seconds(claims, "iat")?.is_some_and(|iat| iat > now.saturating_add(leeway)) {' 'if false {' "iat"
 mutate cognito-provider/src/jwks.rs 'if last.is_some_and(|at| at.elapsed() < self.min_interval) {
             return Ok(None);' 'if false {
             return Ok(None);' "unknown-kid refetch rate limit"

@@ -5,7 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backup=$(mktemp -d)
-trap 'cp "$backup"/* cognito-provider/src/ 2>/dev/null || true; cp "$backup/callback.rs" auth-core/src/actions/callback.rs 2>/dev/null || true; rm -rf "$backup"' EXIT
+# Restore exactly the files copied here (a glob once dropped auth-core's callback.rs into
+# cognito-provider/src/).
+restore() {
+  for f in id_token jwt jwks provider; do
+    cp "$backup/$f.rs" "cognito-provider/src/$f.rs" 2>/dev/null || true
+  done
+  cp "$backup/callback.rs" auth-core/src/actions/callback.rs 2>/dev/null || true
+  rm -rf "$backup"
+}
+trap restore EXIT
 cp cognito-provider/src/{id_token,jwt,jwks,provider}.rs "$backup"/
 cp auth-core/src/actions/callback.rs "$backup"/callback.rs
 missed=0

@@ -113,7 +113,7 @@ impl Failure {
             Failure::AccessDenied => format!("{base}/error?error=AccessDenied"),
             Failure::CallbackMessage(message) => format!(
                 "{base}/error?error={}",
-                percent_encoding::utf8_percent_encode(message, crate::URI_COMPONENT)
+                session_cookie::encode_uri_component(message)
             ),
             Failure::SessionCreation if v5 => format!("{base}/error?error=Configuration"),
             Failure::SessionCreation => format!("{base}/error?error=Callback"),

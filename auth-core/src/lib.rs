@@ -104,15 +104,3 @@ pub use session_cookie;
 
 /// The default base path, as next-auth's (`/api/auth`).
 pub const DEFAULT_BASE_PATH: &str = "/api/auth";
-
-/// What JavaScript's `encodeURIComponent` leaves alone.
-pub(crate) const URI_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'!')
-    .remove(b'~')
-    .remove(b'*')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')');

@@ -133,7 +133,7 @@ pub use format::WireFormat;
 pub use names::CookieNames;
 pub use request_cookies::{MAX_REQUEST_COOKIES, RequestCookies};
 pub use secret::{AuthSecret, Secrets};
-pub use set_cookie::{SameSite, SetCookie};
+pub use set_cookie::{SameSite, SetCookie, encode_uri_component};
 
 /// Re-exported so callers name the same `time` types this crate's API uses.
 pub use time;

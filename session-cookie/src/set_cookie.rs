@@ -23,8 +23,16 @@ const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'(')
     .remove(b')');
 
-/// `encodeURIComponent(value)`.
-pub(crate) fn encode_uri_component(value: &str) -> Cow<'_, str> {
+/// JavaScript's `encodeURIComponent(value)`: everything but `A-Z a-z 0-9 - _ . ! ~ * ' ( )`
+/// percent-encoded as UTF-8. next-auth encodes cookie values with it, and its client and
+/// server encode `callbackUrl` and error codes in URLs with it; borrowed when nothing needs
+/// escaping.
+///
+/// ```
+/// assert_eq!(session_cookie::encode_uri_component("/a b?x=1"), "%2Fa%20b%3Fx%3D1");
+/// assert_eq!(session_cookie::encode_uri_component("it's~(ok)!"), "it's~(ok)!");
+/// ```
+pub fn encode_uri_component(value: &str) -> Cow<'_, str> {
     // Session tokens (JWEs) are base64url and dots: nothing to escape. A table lookup per byte
     // finds that out faster than the encoder's iterator, and the value is then borrowed as is.
     if value.bytes().all(|b| URI_UNRESERVED[usize::from(b)]) {

@@ -22,7 +22,7 @@ const SHOWN_ON_SIGN_IN: [&str; 10] = [
 
 pub(crate) fn page(ctx: &Ctx<'_>) -> Reply {
     let code = ctx.req.query("error").unwrap_or("default");
-    let encoded = percent_encoding::utf8_percent_encode(code, crate::URI_COMPONENT);
+    let encoded = session_cookie::encode_uri_component(code);
     if ctx.format() == session_cookie::WireFormat::NextAuthV4 && SHOWN_ON_SIGN_IN.contains(&code) {
         return Reply::redirect(format!("{}/signin?error={encoded}", ctx.base_url));
     }

@@ -1,12 +1,12 @@
 //! `GET /signin` (the page) and `POST /signin/<provider>` (start an OAuth sign-in).
 
-use session_cookie::{CheckKind, OAuthChecks, WireFormat};
+use session_cookie::{CheckKind, OAuthChecks, WireFormat, encode_uri_component};
 
 use crate::error::Failure;
 use crate::handler::Ctx;
+use crate::pages;
 use crate::provider::AuthorizationRequest;
 use crate::response::Reply;
-use crate::{URI_COMPONENT, pages};
 
 pub(crate) fn page(ctx: &Ctx<'_>) -> Reply {
     let error = ctx.req.query("error");
@@ -14,11 +14,11 @@ pub(crate) fn page(ctx: &Ctx<'_>) -> Reply {
         let sep = if custom.contains('?') { '&' } else { '?' };
         let mut url = format!(
             "{custom}{sep}callbackUrl={}",
-            percent_encoding::utf8_percent_encode(&ctx.callback_url, URI_COMPONENT)
+            encode_uri_component(&ctx.callback_url)
         );
         if let Some(error) = error {
             url.push_str("&error=");
-            url.extend(percent_encoding::utf8_percent_encode(error, URI_COMPONENT));
+            url.push_str(&encode_uri_component(error));
         }
         return Reply::redirect(url);
     }

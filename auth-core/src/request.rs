@@ -110,11 +110,11 @@ impl<'r> Incoming<'r> {
         } else {
             Body::None
         };
-        let cookies = RequestCookies::parse_all(
+        let cookies = RequestCookies::parse_all_bytes(
             req.headers()
                 .get_all(header::COOKIE)
                 .iter()
-                .filter_map(|v| v.to_str().ok()),
+                .map(http::HeaderValue::as_bytes),
         );
         Ok(Incoming {
             method: req.method().clone(),

@@ -52,11 +52,11 @@ impl AuthHandler {
     fn session_payload(&self, headers: &HeaderMap) -> Option<Payload> {
         let config = self.config();
         let now = config.clock.now();
-        let cookies = RequestCookies::parse_all(
+        let cookies = RequestCookies::parse_all_bytes(
             headers
                 .get_all(header::COOKIE)
                 .iter()
-                .filter_map(|v| v.to_str().ok()),
+                .map(http::HeaderValue::as_bytes),
         );
         let modes: &[bool] = match config.public_origin() {
             Some(origin) if origin.is_secure() => &[true],

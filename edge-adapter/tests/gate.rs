@@ -400,3 +400,16 @@ fn passing_request_is_returned_as_it_came_except_the_user_header() {
         expected
     );
 }
+
+/// A neighbour cookie with non-ASCII text (CloudFront hands header values on as JSON strings)
+/// hides neither the session cookie nor the pairs after it.
+#[test]
+fn a_non_ascii_neighbour_cookie_keeps_the_session() {
+    let t = token("v4-jwt-decode.json", "valid_basic");
+    for cookie in [
+        format!("pref=café; __Secure-next-auth.session-token={t}"),
+        format!("\u{fffd}=\u{fffd}; __Secure-next-auth.session-token={t}; x=ü"),
+    ] {
+        assert_passes(&v4_https(), &cookie, VECTOR_NOW);
+    }
+}

@@ -45,19 +45,66 @@ impl<'a> RequestCookies<'a> {
     {
         let mut cookies = RequestCookies { pairs: Vec::new() };
         for header in headers {
-            for parsed in Cookie::split_parse(header) {
-                if cookies.pairs.len() >= MAX_REQUEST_COOKIES {
-                    return cookies;
-                }
-                let Ok(cookie) = parsed else { continue };
-                // `split_parse` borrows from the header, so these are slices of it.
-                let (Some(name), Some(value)) = (cookie.name_raw(), cookie.value_raw()) else {
-                    continue;
-                };
-                cookies.push(name, value);
+            if !cookies.extend_from(header) {
+                break;
             }
         }
         cookies
+    }
+
+    /// Parse several `Cookie` header values given as raw bytes, as [`http::HeaderValue`]s hold
+    /// them.
+    ///
+    /// A pair whose bytes are not UTF-8 (`pref=café` sent as Latin-1, or any byte ≥ 0x80 that
+    /// does not form UTF-8) is skipped **on its own**; the other pairs of the header are still
+    /// read. Dropping the whole header instead would let anyone who can set one such cookie on
+    /// the site (a sibling subdomain) sign its users out for good. None of the cookies this
+    /// crate reads ever holds such bytes: next-auth writes only base64url and percent-encoding.
+    ///
+    /// ```
+    /// use session_cookie::RequestCookies;
+    ///
+    /// let header: &[u8] = b"pref=caf\xe9; next-auth.session-token=abc";
+    /// let cookies = RequestCookies::parse_all_bytes([header]);
+    /// assert_eq!(cookies.get("next-auth.session-token"), Some("abc"));
+    /// assert_eq!(cookies.get("pref"), None);
+    /// ```
+    ///
+    /// [`http::HeaderValue`]: https://docs.rs/http/latest/http/header/struct.HeaderValue.html
+    pub fn parse_all_bytes<I>(headers: I) -> Self
+    where
+        I: IntoIterator<Item = &'a [u8]>,
+    {
+        let mut cookies = RequestCookies { pairs: Vec::new() };
+        for header in headers {
+            // `;` is ASCII, so it never occurs inside a multi-byte UTF-8 sequence: splitting the
+            // bytes first and validating each pair gives the same pairs as splitting the text.
+            for pair in header.split(|&b| b == b';') {
+                let Ok(pair) = std::str::from_utf8(pair) else {
+                    continue;
+                };
+                if !cookies.extend_from(pair) {
+                    return cookies;
+                }
+            }
+        }
+        cookies
+    }
+
+    /// Add the pairs of `header`; `false` once the bound is reached.
+    fn extend_from(&mut self, header: &'a str) -> bool {
+        for parsed in Cookie::split_parse(header) {
+            if self.pairs.len() >= MAX_REQUEST_COOKIES {
+                return false;
+            }
+            let Ok(cookie) = parsed else { continue };
+            // `split_parse` borrows from the header, so these are slices of it.
+            let (Some(name), Some(value)) = (cookie.name_raw(), cookie.value_raw()) else {
+                continue;
+            };
+            self.push(name, value);
+        }
+        self.pairs.len() < MAX_REQUEST_COOKIES
     }
 
     fn push(&mut self, name: &'a str, value: &'a str) {
@@ -165,9 +212,38 @@ mod tests {
     }
 
     #[test]
+    fn a_pair_that_is_not_utf8_is_skipped_alone() {
+        let c = RequestCookies::parse_all_bytes([
+            &b"a=1; pref=caf\xe9; b=\xff\xfe; c=caf\xc3\xa9"[..],
+            &b"\x80=x; d=4"[..],
+        ]);
+        assert_eq!(
+            c.iter().collect::<Vec<_>>(),
+            [("a", "1"), ("c", "caf\u{e9}"), ("d", "4")]
+        );
+    }
+
+    #[test]
+    fn bytes_and_text_parse_alike() {
+        for header in ["a=1; b=%7C; a=2; junk; c=\"q\"", " ; =x; y=; z = 3 ;", ""] {
+            let text = RequestCookies::parse(header);
+            let bytes = RequestCookies::parse_all_bytes([header.as_bytes()]);
+            assert_eq!(
+                text.iter().collect::<Vec<_>>(),
+                bytes.iter().collect::<Vec<_>>(),
+                "{header:?}"
+            );
+        }
+    }
+
+    #[test]
     fn bounded() {
         let header: String = (0..1000).map(|i| format!("c{i}=v; ")).collect();
         assert_eq!(RequestCookies::parse(&header).len(), MAX_REQUEST_COOKIES);
+        assert_eq!(
+            RequestCookies::parse_all_bytes([header.as_bytes()]).len(),
+            MAX_REQUEST_COOKIES
+        );
     }
 
     #[test]

@@ -79,7 +79,9 @@ pub fn api_gateway_v2_event(request: &Request<Bytes>) -> Value {
     let mut headers = serde_json::Map::new();
     let mut cookies = Vec::new();
     for (name, value) in request.headers() {
-        let value = value.to_str().unwrap_or("");
+        // API Gateway hands a Lambda header bytes on as (lossy) UTF-8 text.
+        let value = String::from_utf8_lossy(value.as_bytes());
+        let value = value.as_ref();
         if name == http::header::COOKIE {
             cookies.extend(
                 value

@@ -1,0 +1,133 @@
+//! The defects a security review found, one test each, named after what must hold. Each test
+//! failed on the code before its fix. Each runs for v4 and v5 and, where a request goes through
+//! the handler, through every entry point (direct, axum, Lambda).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+mod common;
+
+use auth_core::session_cookie::{
+    Claims, CookieNames, FixedClock, OsRandom, Secrets, TokenCodec, WireFormat,
+};
+use auth_core::{AuthConfig, AuthHandler};
+use bytes::Bytes;
+use common::{Transport, json_body};
+use http::{HeaderMap, HeaderValue, Request};
+
+const SECRET: &str = "security-review-secret";
+const ORIGIN: &str = "http://localhost:3000";
+const NOW: i64 = 1_767_225_600;
+
+#[derive(serde::Deserialize, Debug)]
+struct Subject {
+    sub: String,
+}
+
+struct Fixture {
+    format: WireFormat,
+    handler: AuthHandler,
+    names: CookieNames,
+    session: TokenCodec,
+}
+
+impl Fixture {
+    fn new(format: WireFormat) -> Self {
+        let secrets = Secrets::single(SECRET).unwrap();
+        let config = AuthConfig::builder(format, secrets.clone())
+            .public_url(ORIGIN)
+            .unwrap()
+            .clock(FixedClock::at_unix(NOW))
+            .build()
+            .unwrap();
+        let names = CookieNames::new(format, false);
+        Fixture {
+            format,
+            handler: AuthHandler::new(config),
+            session: TokenCodec::for_session(&names, &secrets),
+            names,
+        }
+    }
+
+    fn both() -> [Fixture; 2] {
+        [
+            Self::new(WireFormat::NextAuthV4),
+            Self::new(WireFormat::AuthJsV5),
+        ]
+    }
+
+    /// `name=token` of a valid session for `user-1`.
+    fn session_cookie(&self) -> String {
+        let mut claims = Claims::new();
+        claims.insert("sub", "user-1");
+        claims.insert("name", "Jane");
+        let token = self
+            .session
+            .encode(&mut claims, FixedClock::at_unix(NOW).0, &OsRandom)
+            .unwrap();
+        format!("{}={token}", self.names.session_token())
+    }
+}
+
+fn get_with_cookie(path: &str, cookie: &[u8]) -> Request<Bytes> {
+    Request::get(format!("{ORIGIN}{path}"))
+        .header("cookie", HeaderValue::from_bytes(cookie).unwrap())
+        .body(Bytes::new())
+        .unwrap()
+}
+
+/// Defect 1: a neighbour cookie with bytes ≥ 0x80 (UTF-8 `café`, or Latin-1) must not hide the
+/// session cookie from any reader — the session route, sign-out's CSRF check reads the same
+/// header, `get_token`, and the axum extractor (which `Axum` below goes through).
+async fn a_non_ascii_neighbour_cookie_keeps_the_session(t: &dyn Transport) {
+    for fx in Fixture::both() {
+        let ctx = format!("{} {:?}", t.name(), fx.format);
+        for neighbour in [&b"pref=caf\xc3\xa9"[..], b"pref=caf\xe9", b"\xff=\xfe"] {
+            let mut header = neighbour.to_vec();
+            header.extend_from_slice(b"; ");
+            header.extend_from_slice(fx.session_cookie().as_bytes());
+            let r = t
+                .send(&fx.handler, get_with_cookie("/api/auth/session", &header))
+                .await;
+            assert_eq!(r.status(), 200, "{ctx}");
+            assert_eq!(json_body(&r)["user"]["name"], "Jane", "{ctx} {neighbour:?}");
+
+            let mut headers = HeaderMap::new();
+            headers.insert("cookie", HeaderValue::from_bytes(&header).unwrap());
+            assert_eq!(
+                fx.handler
+                    .get_token::<Subject>(&headers)
+                    .map(|s| s.sub)
+                    .as_deref(),
+                Some("user-1"),
+                "{ctx} get_token {neighbour:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_non_ascii_neighbour_cookie_keeps_the_session_in_the_axum_extractor() {
+    use auth_core::axum::Session;
+    use tower::ServiceExt;
+    for fx in Fixture::both() {
+        let app = axum::Router::new()
+            .route(
+                "/api/me",
+                axum::routing::get(|Session(user): Session<Subject>| async move { user.sub }),
+            )
+            .with_state(fx.handler.clone());
+        let mut header = b"pref=caf\xc3\xa9; ".to_vec();
+        header.extend_from_slice(fx.session_cookie().as_bytes());
+        let response = app
+            .oneshot(get_with_cookie("/api/me", &header).map(axum::body::Body::from))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{:?}", fx.format);
+        let body = axum::body::to_bytes(response.into_body(), 1024)
+            .await
+            .unwrap();
+        assert_eq!(&body[..], b"user-1");
+    }
+}
+
+for_each_transport!(a_non_ascii_neighbour_cookie_keeps_the_session);

@@ -200,12 +200,22 @@ pub(crate) fn request_origin(
     req: &Request<Bytes>,
     config: &AuthConfig,
 ) -> Result<(String, bool), BadRequest> {
+    origin_from_parts(req.headers(), Some(req.uri()), config)
+}
+
+/// [`request_origin`] from the headers (and the URI, when there is one: `get_token` is given
+/// only the headers). Every reader of the session picks its cookie names from this, so that a
+/// plain-named cookie is never read for an https request.
+pub(crate) fn origin_from_parts(
+    headers: &HeaderMap,
+    uri: Option<&http::Uri>,
+    config: &AuthConfig,
+) -> Result<(String, bool), BadRequest> {
     if let Some(origin) = &config.public_origin {
         return Ok((origin.as_str().to_owned(), origin.is_secure()));
     }
     // Only reached with `trust_forwarded_headers` (the builder refuses neither): the proxy's
     // headers first, then the request itself.
-    let headers = req.headers();
     let value = |name: &str| {
         headers
             .get(name)
@@ -215,9 +225,9 @@ pub(crate) fn request_origin(
     };
     let host = value("x-forwarded-host")
         .or_else(|| value("host"))
-        .or_else(|| req.uri().authority().map(|a| a.as_str()))
+        .or_else(|| uri.and_then(|u| u.authority()).map(|a| a.as_str()))
         .ok_or(BadRequest::BadHost)?;
-    let proto = match value("x-forwarded-proto").or(req.uri().scheme_str()) {
+    let proto = match value("x-forwarded-proto").or(uri.and_then(|u| u.scheme_str())) {
         Some("https") => "https",
         Some("http") | None => "http",
         Some(_) => return Err(BadRequest::BadHost),

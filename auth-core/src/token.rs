@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 use session_cookie::{Claims, Payload, RequestCookies, SessionCookie, bearer_token};
 
 use crate::AuthHandler;
+use crate::request::origin_from_parts;
 
 impl AuthHandler {
     /// The claims of the request's session, like next-auth's `getToken()`: the session cookie
@@ -12,8 +13,9 @@ impl AuthHandler {
     /// JWE. `None` for no session or a bad one — never an error page; the reason goes to
     /// `tracing` at debug level.
     ///
-    /// With a public URL configured, its scheme picks the cookie names; otherwise the secure
-    /// names are tried first, then the plain ones.
+    /// The cookie names are the ones the handler uses for the same request: the public URL's
+    /// scheme, or without one (behind a trusted proxy) the request's `X-Forwarded-Proto`. An
+    /// https request never reads a plain-named cookie.
     pub fn session_claims(&self, headers: &HeaderMap) -> Option<Claims> {
         self.session_payload(headers)?
             .claims()
@@ -58,33 +60,34 @@ impl AuthHandler {
                 .iter()
                 .map(http::HeaderValue::as_bytes),
         );
-        let modes: &[bool] = match config.public_origin() {
-            Some(origin) if origin.is_secure() => &[true],
-            Some(_) => &[false],
-            None => &[true, false],
+        // The names the handler uses for this request: with no public URL, the scheme comes from
+        // the request (`X-Forwarded-Proto` behind a trusted proxy), never "either", or a
+        // plain-named cookie planted over http would be read on an https site.
+        let secure = match origin_from_parts(headers, None, config) {
+            Ok((_, secure)) => secure,
+            Err(_) => {
+                tracing::debug!("request host unusable; no session");
+                return None;
+            }
         };
-        for &secure in modes {
-            let suite = self.suite(secure);
-            match SessionCookie::from_request(&cookies, &suite.names).token() {
-                Ok(Some(token)) => {
-                    return suite
-                        .session
-                        .decode_payload(token, now)
-                        .map_err(|e| {
-                            tracing::debug!(reason = e.reason(), "session cookie rejected")
-                        })
-                        .ok();
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    tracing::debug!(reason = e.reason(), "session cookie unreadable");
-                    return None;
-                }
+        let suite = self.suite(secure);
+        match SessionCookie::from_request(&cookies, &suite.names).token() {
+            Ok(Some(token)) => {
+                return suite
+                    .session
+                    .decode_payload(token, now)
+                    .map_err(|e| tracing::debug!(reason = e.reason(), "session cookie rejected"))
+                    .ok();
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::debug!(reason = e.reason(), "session cookie unreadable");
+                return None;
             }
         }
         let authorization = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
         let token = bearer_token(authorization).ok()?;
-        self.suite(modes[0])
+        suite
             .session
             .decode_payload(&token, now)
             .map_err(|e| tracing::debug!(reason = e.reason(), "bearer token rejected"))

@@ -130,4 +130,51 @@ async fn a_non_ascii_neighbour_cookie_keeps_the_session_in_the_axum_extractor() 
     }
 }
 
-for_each_transport!(a_non_ascii_neighbour_cookie_keeps_the_session);
+/// Defect 3: behind a trusted proxy (no public URL), `get_token` reads the cookie names of the
+/// request's scheme, as the session route does: over https a plain-named cookie (which anyone
+/// on the network or a sibling domain can plant) is no session for either.
+async fn get_token_uses_the_cookie_names_of_the_request_scheme(t: &dyn Transport) {
+    for format in [WireFormat::NextAuthV4, WireFormat::AuthJsV5] {
+        let ctx = format!("{} {format:?}", t.name());
+        let secrets = Secrets::single(SECRET).unwrap();
+        let handler = AuthHandler::new(
+            AuthConfig::builder(format, secrets.clone())
+                .trust_forwarded_headers(true)
+                .clock(FixedClock::at_unix(NOW))
+                .build()
+                .unwrap(),
+        );
+        for (proto, secure) in [("https", true), ("http", false)] {
+            for cookie_secure in [true, false] {
+                let names = CookieNames::new(format, cookie_secure);
+                let mut claims = Claims::new();
+                claims.insert("sub", "user-1");
+                let token = TokenCodec::for_session(&names, &secrets)
+                    .encode(&mut claims, FixedClock::at_unix(NOW).0, &OsRandom)
+                    .unwrap();
+                let cookie = format!("{}={token}", names.session_token());
+                let request = Request::get("/api/auth/session")
+                    .header("host", "app.example.com")
+                    .header("x-forwarded-proto", proto)
+                    .header("cookie", &cookie)
+                    .body(Bytes::new())
+                    .unwrap();
+                let mut headers = request.headers().clone();
+                headers.remove("content-length");
+                let route_reads_it = json_body(&t.send(&handler, request).await)
+                    .get("user")
+                    .is_some();
+                let get_token_reads_it = handler.get_token::<Subject>(&headers).is_some();
+                let expected = secure == cookie_secure;
+                let case = format!("{ctx} {proto} request, secure-named cookie: {cookie_secure}");
+                assert_eq!(route_reads_it, expected, "session route, {case}");
+                assert_eq!(get_token_reads_it, expected, "get_token, {case}");
+            }
+        }
+    }
+}
+
+for_each_transport!(
+    a_non_ascii_neighbour_cookie_keeps_the_session,
+    get_token_uses_the_cookie_names_of_the_request_scheme,
+);

@@ -4,9 +4,10 @@
 //! equals the app's. This one decides by parsing with a WHATWG URL parser (the browser's rules),
 //! never by string prefix: `//evil.example`, `/\evil.example` and `\\evil.example` resolve to
 //! another host and are refused; `javascript:` and other schemes have no matching origin; control
-//! characters and whitespace (which browsers strip or reinterpret) are refused outright. Accepted
-//! URLs keep next-auth's exact spelling (`/dashboard` becomes `<origin>/dashboard`, absolute URLs
-//! stay as given), so both tiers store the same callback-url cookie.
+//! characters, whitespace and backslashes (which browsers strip or reinterpret) are refused
+//! outright. An accepted URL comes back as the parser serialises it (`/dashboard` becomes
+//! `<origin>/dashboard`, as in next-auth; `http://HOST:3000/a/../b` becomes `http://host:3000/b`), so the
+//! `Location` header carries exactly the URL that was checked.
 
 use url::Url;
 
@@ -27,37 +28,47 @@ pub fn default_redirect(url: &str, base_url: &str) -> String {
     same_origin(url, base_url).unwrap_or_else(|| base_url.to_owned())
 }
 
-/// `Some(absolute URL)` when `candidate` stays on `base_url`'s origin, spelled as next-auth would.
+/// `Some(absolute URL)` when `candidate` stays on `base_url`'s origin: the WHATWG serialisation
+/// of the parsed URL, never the candidate's own spelling.
+///
+/// Echoing the input would hand on whatever a lenient parser tolerated
+/// (`http://host:port\@evil.example/` is same-origin for a browser, which reads the backslash
+/// as a slash, but not for every HTTP client); the serialisation is what the check judged.
+/// Backslashes are refused outright: no URL this app issues contains one.
 pub fn same_origin(candidate: &str, base_url: &str) -> Option<String> {
     let base = Url::parse(base_url).ok()?;
     if candidate.is_empty()
         || candidate.len() > 2048
+        || candidate.contains('\\')
         || candidate
             .chars()
             .any(|c| c.is_control() || c.is_whitespace())
     {
         return None;
     }
-    let spelled = if candidate.starts_with('/') {
+    let resolved = if candidate.starts_with('/') {
         // A path: next-auth prefixes the origin. Resolve it the way a browser would to see where
-        // it really points (`//host`, `/\host` leave the origin).
-        let resolved = base.join(candidate).ok()?;
-        if resolved.origin() != base.origin() {
-            return None;
-        }
-        format!("{}{candidate}", base.origin().ascii_serialization())
+        // it really points (`//host` leaves the origin).
+        base.join(candidate).ok()?
     } else {
-        let parsed = Url::parse(candidate).ok()?;
-        if parsed.origin() != base.origin() || !matches!(parsed.scheme(), "http" | "https") {
-            return None;
-        }
-        if candidate.is_ascii() {
-            candidate.to_owned()
-        } else {
-            parsed.into()
-        }
+        Url::parse(candidate).ok()?
     };
-    // The result goes into a Location header and a cookie: it must be plain visible ASCII.
+    if resolved.origin() != base.origin() || !matches!(resolved.scheme(), "http" | "https") {
+        return None;
+    }
+    // Credentials have no business in a redirect target (`http://user@host/` is same-origin).
+    if !resolved.username().is_empty() || resolved.password().is_some() {
+        return None;
+    }
+    let mut spelled = String::from(resolved);
+    // next-auth's default callback URL is the bare origin (`http://host:3000`, no slash). Its
+    // serialisation adds the root slash; keeping the bare spelling (the serialisation minus that
+    // slash, nothing else) lets both tiers write the same callback-url cookie.
+    if spelled.strip_suffix('/') == Some(candidate) {
+        spelled.pop();
+    }
+    // The result goes into a Location header and a cookie: it must be plain visible ASCII,
+    // which a serialised URL always is; checked anyway, as the header depends on it.
     spelled
         .bytes()
         .all(|b| b.is_ascii_graphic())
@@ -89,6 +100,10 @@ mod tests {
             "",
             " /dashboard",
             "/dash\nboard",
+            "http://localhost:3000\\@evil.example/",
+            "http://localhost:3000/a\\b",
+            "/a\\b",
+            "http://user:pw@localhost:3000/",
         ] {
             assert_eq!(default_redirect(hostile, BASE), BASE, "{hostile:?}");
         }
@@ -104,6 +119,18 @@ mod tests {
         assert_eq!(
             default_redirect("http://localhost:3000", BASE),
             "http://localhost:3000"
+        );
+        assert_eq!(
+            default_redirect("http://LOCALHOST:3000", BASE),
+            "http://localhost:3000/"
+        );
+        assert_eq!(
+            default_redirect("http://LOCALHOST:3000/a/../b", BASE),
+            "http://localhost:3000/b"
+        );
+        assert_eq!(
+            default_redirect("/café", BASE),
+            "http://localhost:3000/caf%C3%A9"
         );
         assert_eq!(
             default_redirect("http://localhost:3000/dashboard", BASE),

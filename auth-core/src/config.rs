@@ -10,6 +10,14 @@ use crate::callbacks::{Callbacks, DefaultCallbacks, Events, NoEvents};
 use crate::provider::Provider;
 use crate::{DEFAULT_BASE_PATH, Error};
 
+/// The longest session lifetime a configuration accepts: 10 years, in seconds.
+///
+/// Every instant the handler computes from it (`exp`, a cookie's `Expires`) then stays far inside
+/// what the date types and the cookie format can hold, so no request can overflow; a larger
+/// value is a configuration mistake, reported when the configuration is built. Browsers keep a
+/// cookie at most 400 days anyway.
+pub const MAX_SESSION_MAX_AGE_SECS: i64 = 10 * 366 * 24 * 60 * 60;
+
 /// Largest request body the handler reads (forms and JSON from `next-auth/react` are tiny).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
 
@@ -192,10 +200,12 @@ impl AuthConfig {
                 .trim()
                 .parse::<i64>()
                 .ok()
-                .filter(|s| *s > 0)
+                .filter(|s| (1..=MAX_SESSION_MAX_AGE_SECS).contains(s))
                 .ok_or(Error::MalformedVariable {
                     variable: "NEXTAUTH_SESSION_MAX_AGE",
-                    problem: "expected a positive number of seconds".into(),
+                    problem: format!(
+                        "expected a number of seconds from 1 to {MAX_SESSION_MAX_AGE_SECS} (10 years)"
+                    ),
                 })?;
             builder = builder.session_max_age(secs);
         }
@@ -299,7 +309,8 @@ impl AuthConfigBuilder {
         self
     }
 
-    /// Session lifetime in seconds (next-auth's `session.maxAge`; also the JWT's). Default 30 days.
+    /// Session lifetime in seconds (next-auth's `session.maxAge`; also the JWT's). Default 30 days;
+    /// [`build`](Self::build) refuses values outside `1..=`[`MAX_SESSION_MAX_AGE_SECS`].
     pub fn session_max_age(mut self, secs: i64) -> Self {
         self.session_max_age = secs;
         self
@@ -385,8 +396,11 @@ impl AuthConfigBuilder {
                     .into(),
             ));
         }
-        if self.session_max_age <= 0 {
-            return Err(Error::Config("the session max age must be positive".into()));
+        if !(1..=MAX_SESSION_MAX_AGE_SECS).contains(&self.session_max_age) {
+            return Err(Error::Config(format!(
+                "the session max age must be 1..={MAX_SESSION_MAX_AGE_SECS} seconds (10 years), got {}",
+                self.session_max_age
+            )));
         }
         let mut ids = std::collections::HashSet::new();
         for provider in &self.providers {

@@ -96,7 +96,10 @@ pub mod lambda;
 pub use callbacks::{
     Callbacks, DefaultCallbacks, Events, JwtParams, JwtTrigger, NoEvents, SignInDecision,
 };
-pub use config::{AuthConfig, AuthConfigBuilder, DEFAULT_MAX_BODY_BYTES, Pages, PublicOrigin};
+pub use config::{
+    AuthConfig, AuthConfigBuilder, DEFAULT_MAX_BODY_BYTES, MAX_SESSION_MAX_AGE_SECS, Pages,
+    PublicOrigin,
+};
 pub use error::{BoxError, Error};
 pub use handler::AuthHandler;
 pub use provider::Provider;

@@ -174,6 +174,58 @@ async fn get_token_uses_the_cookie_names_of_the_request_scheme(t: &dyn Transport
     }
 }
 
+/// Defect 6: a session lifetime too large for date arithmetic (`NEXTAUTH_SESSION_MAX_AGE=
+/// 300000000000` made every `GET /session` panic) is refused when the configuration is built,
+/// with a message naming the variable; the largest accepted value serves sessions.
+#[tokio::test]
+async fn a_session_max_age_beyond_the_bound_is_a_config_error() {
+    let lookup = |max_age: &'static str| {
+        move |name: &str| match name {
+            "NEXTAUTH_SECRET" => Some(SECRET.to_owned()),
+            "NEXTAUTH_URL" => Some(ORIGIN.to_owned()),
+            "NEXTAUTH_SESSION_MAX_AGE" => Some(max_age.to_owned()),
+            _ => None,
+        }
+    };
+    for huge in ["300000000000", "9223372036854775807", "316224001"] {
+        let err = AuthConfig::from_lookup(lookup(huge))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("NEXTAUTH_SESSION_MAX_AGE"), "{huge}: {err}");
+    }
+    for huge in [
+        300_000_000_000,
+        i64::MAX,
+        auth_core::MAX_SESSION_MAX_AGE_SECS + 1,
+    ] {
+        let built = AuthConfig::builder(WireFormat::NextAuthV4, Secrets::single(SECRET).unwrap())
+            .public_url(ORIGIN)
+            .unwrap()
+            .session_max_age(huge)
+            .build();
+        assert!(built.is_err(), "{huge}");
+    }
+    // The bound itself works end to end, also with a clock far in the future.
+    let max = auth_core::MAX_SESSION_MAX_AGE_SECS.to_string();
+    for now in [NOW, 253_402_300_000 - 3600] {
+        let max = max.clone();
+        let builder = AuthConfig::from_lookup(move |name: &str| match name {
+            "NEXTAUTH_SESSION_MAX_AGE" => Some(max.clone()),
+            other => lookup("1")(other),
+        })
+        .unwrap();
+        let handler = AuthHandler::new(builder.clock(FixedClock::at_unix(now)).build().unwrap());
+        let fx = Fixture::new(WireFormat::NextAuthV4);
+        let r = handler
+            .handle(get_with_cookie(
+                "/api/auth/session",
+                fx.session_cookie().as_bytes(),
+            ))
+            .await;
+        assert!(r.status().is_success(), "{now}: {}", r.status());
+    }
+}
+
 for_each_transport!(
     a_non_ascii_neighbour_cookie_keeps_the_session,
     get_token_uses_the_cookie_names_of_the_request_scheme,

@@ -155,7 +155,11 @@ pub(crate) async fn complete(ctx: &Ctx<'_>) -> Reply {
             return ctx.fail(Failure::SessionCreation);
         }
     };
-    let expires = ctx.now + Duration::seconds(ctx.config.session_max_age);
+    // Bounded when the configuration was built; saturating all the same, as `now` comes
+    // from a pluggable clock.
+    let expires = ctx
+        .now
+        .saturating_add(Duration::seconds(ctx.config.session_max_age));
     let store = SessionCookie::from_request(&ctx.req.cookies, &ctx.suite.names);
     let session_cookies = store.write(&jwt, expires);
 

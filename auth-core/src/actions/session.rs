@@ -70,7 +70,11 @@ async fn respond(ctx: &Ctx<'_>, trigger: JwtTrigger, data: Option<&Value>) -> Re
         }
     };
 
-    let expires = ctx.now + Duration::seconds(ctx.config.session_max_age);
+    // Bounded when the configuration was built; saturating all the same, as `now` comes
+    // from a pluggable clock.
+    let expires = ctx
+        .now
+        .saturating_add(Duration::seconds(ctx.config.session_max_age));
     let session = session_body(&token, expires);
     let body = match ctx.config.callbacks.session(session, &token).await {
         Ok(body) => body,

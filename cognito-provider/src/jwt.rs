@@ -4,6 +4,7 @@
 //! (`JsonWebKey::verify_signature`, RSA from the `rsa` crate); this module adds the strict
 //! parsing and the key lookup with a JWKS refetch for unknown key ids.
 
+use auth_core::session_cookie::{self, json};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use openidconnect::core::{CoreJsonWebKeySet, CoreJwsSigningAlgorithm};
@@ -48,18 +49,26 @@ pub(crate) fn parse(token: &str) -> Result<Jwt<'_>, Error> {
             .decode(part)
             .map_err(|_| Error::MalformedToken("bad base64url"))
     };
-    let header: Header = serde_json::from_slice(&decode(header)?)
-        .map_err(|_| Error::MalformedToken("bad header"))?;
+    // Both JSON parts: one object, each member named once (`{"alg":..,"alg":..}` or two `exp`s
+    // would be read differently by different parsers; Cognito never writes such a token).
+    let strict = |e: session_cookie::Error| match e {
+        session_cookie::Error::DuplicateMember => Error::MalformedToken("duplicate JSON member"),
+        _ => Error::MalformedToken("not a JSON object"),
+    };
+    let header_json = decode(header)?;
+    json::ensure_unique_members(&header_json).map_err(strict)?;
+    let header: Header =
+        serde_json::from_slice(&header_json).map_err(|_| Error::MalformedToken("bad header"))?;
     // RS256 only: no `none`, and no HS256 with the public key (or the client secret) as HMAC key.
     if header.alg != "RS256" {
         return Err(Error::AlgorithmNotAllowed(
             header.alg.chars().take(16).collect(),
         ));
     }
-    let claims = match serde_json::from_slice::<Value>(&decode(payload)?) {
-        Ok(Value::Object(claims)) => claims,
-        _ => return Err(Error::MalformedToken("payload is not a JSON object")),
-    };
+    let claims = json::object_from_slice(&decode(payload)?).map_err(|e| match e {
+        session_cookie::Error::DuplicateMember => Error::MalformedToken("duplicate JSON member"),
+        _ => Error::MalformedToken("payload is not a JSON object"),
+    })?;
     let signing_input = &token[..token.len() - signature.len() - 1];
     Ok(Jwt {
         kid: header.kid,
@@ -155,6 +164,30 @@ mod tests {
 
     fn claims(value: Value) -> Map<String, Value> {
         value.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn duplicate_members_are_refused_before_the_signature_is_looked_at() {
+        let b64 = |s: &str| URL_SAFE_NO_PAD.encode(s);
+        let token = |header: &str, payload: &str| format!("{}.{}.c2ln", b64(header), b64(payload));
+        let good_header = r#"{"alg":"RS256","kid":"k1"}"#;
+        assert!(parse(&token(good_header, r#"{"sub":"a","exp":1}"#)).is_ok());
+        for (header, payload) in [
+            (good_header, r#"{"sub":"a","exp":1,"exp":99999999999}"#),
+            (
+                good_header,
+                r#"{"sub":"a","cognito:groups":["x"],"cognito:groups":["admin"]}"#,
+            ),
+            (r#"{"alg":"RS256","kid":"k1","kid":"k2"}"#, r#"{"sub":"a"}"#),
+        ] {
+            assert!(
+                matches!(
+                    parse(&token(header, payload)),
+                    Err(Error::MalformedToken("duplicate JSON member"))
+                ),
+                "{header} {payload}"
+            );
+        }
     }
 
     #[test]

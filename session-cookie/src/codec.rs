@@ -130,10 +130,7 @@ impl TokenCodec {
     /// Decrypt a token and check its time claims at `now` (15 s tolerance).
     pub fn decode(&self, token: &str, now: OffsetDateTime) -> Result<Claims, Error> {
         let plaintext = self.keyring.decrypt(token, self.max_token_len)?;
-        let claims = match serde_json::from_slice::<Value>(&plaintext) {
-            Ok(Value::Object(map)) => Claims::from_map(map),
-            _ => return Err(Error::PayloadNotJsonObject),
-        };
+        let claims = Claims::from_map(crate::json::object_from_slice(&plaintext)?);
         claims.validate_times(now)?;
         Ok(claims)
     }
@@ -146,10 +143,9 @@ impl TokenCodec {
     /// the JSON text into the caller's type, borrowing strings where it can.
     pub fn decode_payload(&self, token: &str, now: OffsetDateTime) -> Result<Payload, Error> {
         let plaintext = self.keyring.decrypt(token, self.max_token_len)?;
-        // serde fills a struct from a JSON array too; the payload must be an object.
-        if plaintext.trim_ascii_start().first() != Some(&b'{') {
-            return Err(Error::PayloadNotJsonObject);
-        }
+        // One object, each name once (serde fills a struct from a JSON array too, and would
+        // take either of two `exp`s depending on the type).
+        crate::json::ensure_unique_members(&plaintext)?;
         let times: TimeClaims =
             serde_json::from_slice(&plaintext).map_err(|_| Error::PayloadNotJsonObject)?;
         crate::claims::check_times(
@@ -169,6 +165,7 @@ impl TokenCodec {
         now: OffsetDateTime,
     ) -> Result<T, Error> {
         let plaintext = self.keyring.decrypt(token, self.max_token_len)?;
+        crate::json::ensure_unique_members(&plaintext)?;
         let mut times = crate::tee::TimeSlots::default();
         let result = crate::tee::deserialize_with_times::<T>(&plaintext, &mut times);
         // The payload's own problems (not an object, bad time claims) come first, as in `decode`.
@@ -240,5 +237,61 @@ impl fmt::Debug for TokenCodec {
             .field("max_age_secs", &self.max_age_secs)
             .field("max_token_len", &self.max_token_len)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CookieNames, FixedClock, OsRandom, Secrets, WireFormat};
+
+    /// A token whose payload is `json` exactly, sealed with the real key.
+    fn sealed(codec: &TokenCodec, json: &str) -> String {
+        codec.keyring.encrypt(json.as_bytes(), &OsRandom).unwrap()
+    }
+
+    #[test]
+    fn every_decoder_refuses_duplicate_members() {
+        #[derive(serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Sub {
+            sub: Option<String>,
+        }
+        let now = FixedClock::at_unix(1_767_225_600).0;
+        let future = 1_767_225_600 + 3600;
+        for format in [WireFormat::NextAuthV4, WireFormat::AuthJsV5] {
+            let names = CookieNames::new(format, false);
+            let codec = TokenCodec::for_session(&names, &Secrets::single("s").unwrap());
+            for json in [
+                format!(r#"{{"sub":"a","exp":1,"exp":{future}}}"#),
+                format!(r#"{{"sub":"a","exp":{future},"exp":1}}"#),
+                format!(r#"{{"sub":"a","sub":"b","exp":{future}}}"#),
+                format!(r#"{{"exp":{future},"user":{{"id":1,"id":2}}}}"#),
+            ] {
+                let token = sealed(&codec, &json);
+                assert_eq!(
+                    codec.decode(&token, now).unwrap_err(),
+                    Error::DuplicateMember,
+                    "{json}"
+                );
+                assert_eq!(
+                    codec.decode_payload(&token, now).unwrap_err(),
+                    Error::DuplicateMember
+                );
+                assert_eq!(
+                    codec.decode_as::<Sub>(&token, now).err(),
+                    Some(Error::DuplicateMember)
+                );
+                assert_eq!(
+                    codec.decode_as::<Claims>(&token, now).err(),
+                    Some(Error::DuplicateMember)
+                );
+            }
+            // The control: the same payload without the repeat is a session for all of them.
+            let token = sealed(&codec, &format!(r#"{{"sub":"a","exp":{future}}}"#));
+            assert!(codec.decode(&token, now).is_ok());
+            assert!(codec.decode_payload(&token, now).is_ok());
+            assert!(codec.decode_as::<Sub>(&token, now).is_ok());
+        }
     }
 }

@@ -56,6 +56,12 @@ pub enum Error {
     #[error("the payload is not a JSON object")]
     PayloadNotJsonObject,
 
+    /// A JSON object in the token (payload or header) names a member twice. `JSON.parse` keeps
+    /// the last one, other parsers the first or neither; neither package ever writes such a
+    /// token, so it is refused (see [`crate::json`]).
+    #[error("a JSON object in the token names a member twice")]
+    DuplicateMember,
+
     /// A registered claim has the wrong type or fails its time check (`nbf` in the future).
     #[error("the {0} claim is invalid")]
     ClaimInvalid(&'static str),
@@ -119,6 +125,7 @@ impl Error {
             Error::NoMatchingSecret => "no_matching_secret",
             Error::DecryptionFailed => "decryption_failed",
             Error::PayloadNotJsonObject => "payload_not_json_object",
+            Error::DuplicateMember => "duplicate_member",
             Error::ClaimInvalid(_) | Error::ClaimsShape(_) => "claim_invalid",
             Error::Expired => "expired",
             Error::NoTokenOrBadHeader => "no_token_or_bad_header",

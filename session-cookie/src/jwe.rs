@@ -333,6 +333,12 @@ struct Header {
 
 fn parse_header(header_b64: &str) -> Result<Header, Error> {
     let bytes = b64::decode(header_b64).ok_or(Error::MalformedJwe(Malformed::Base64))?;
+    // A JOSE header is one JSON object naming each parameter once (serde would fill `Header`
+    // from an array by position, and pick either of two `alg`s).
+    crate::json::ensure_unique_members(&bytes).map_err(|e| match e {
+        Error::DuplicateMember => e,
+        _ => Error::MalformedJwe(Malformed::Header),
+    })?;
     let header: Header =
         serde_json::from_slice(&bytes).map_err(|_| Error::MalformedJwe(Malformed::Header))?;
     if header.crit.is_some() {
@@ -411,6 +417,24 @@ mod tests {
         assert_eq!(
             b64::decode(V4_HEADER_B64).as_deref(),
             Some(&br#"{"alg":"dir","enc":"A256GCM"}"#[..])
+        );
+    }
+
+    #[test]
+    fn header_must_be_one_object_naming_each_parameter_once() {
+        let parse = |json: &str| parse_header(&b64::encode(json.as_bytes()));
+        assert!(parse(r#"{"alg":"dir","enc":"A256GCM"}"#).is_ok());
+        assert_eq!(
+            parse(r#"{"alg":"dir","enc":"A256GCM","enc":"A256GCM"}"#).err(),
+            Some(Error::DuplicateMember)
+        );
+        assert_eq!(
+            parse(r#"{"alg":"dir","alg":"none","enc":"A256GCM"}"#).err(),
+            Some(Error::DuplicateMember)
+        );
+        assert_eq!(
+            parse(r#"["dir","A256GCM"]"#).err(),
+            Some(Error::MalformedJwe(Malformed::Header))
         );
     }
 

@@ -109,6 +109,7 @@ mod csrf;
 mod env;
 mod error;
 mod format;
+pub mod json;
 mod jwe;
 pub mod kdf;
 mod names;

@@ -1,9 +1,13 @@
 //! `nextauth-cookie`: see what is in a NextAuth session cookie, or mint one.
 //!
 //! ```text
-//! nextauth-cookie decode [--v5] --secret S [--secret S2 ...] [--salt NAME] [--now UNIX]
+//! nextauth-cookie decode [--v5] [SECRET] [--salt NAME] [--now UNIX]
 //!                        (--token T | --cookie-header H [--secure])
-//! nextauth-cookie encode [--v5] --secret S [--salt NAME] [--max-age N] [--now UNIX] < claims.json
+//! nextauth-cookie encode [--v5] [SECRET] [--salt NAME] [--max-age N] [--now UNIX] < claims.json
+//!
+//! SECRET: nothing (NEXTAUTH_SECRET, else AUTH_SECRET, from the environment)
+//!       | --secret-stdin (one per line on standard input, up to an empty line)
+//!       | --secret S [--secret S2 ...]
 //! ```
 //!
 //! `decode` prints the payload as JSON and exits 0. With `--cookie-header` it finds the session
@@ -11,10 +15,14 @@
 //! and decodes. On failure it exits 1 with one line `error: <reason>` on stderr, the reason in
 //! the test vectors' vocabulary (`expired`, `decryption_failed`, ...).
 //!
-//! Secrets on the command line end up in shell history and `ps`; prefer
-//! `--secret "$NEXTAUTH_SECRET"` from the environment.
+//! Where the secret comes from matters: an argument is visible to every user of the machine
+//! (`ps`, `/proc/<pid>/cmdline`) and lands in shell history, so `--secret` is for throw-away test
+//! secrets. The environment (`NEXTAUTH_SECRET=... nextauth-cookie decode ...`) and standard input
+//! (`nextauth-cookie decode --secret-stdin --token T < secret.txt`) are not. With
+//! `--secret-stdin`, `encode` reads the secrets, an empty line, then the claims:
+//! `printf '%s\n\n{"sub":"u"}' "$SECRET" | nextauth-cookie encode --secret-stdin`.
 
-use std::io::Read;
+use std::io::BufRead;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -48,10 +56,16 @@ struct Common {
     /// Speak Auth.js v5 (authjs.* cookies, A256CBC-HS512) instead of next-auth v4.
     #[arg(long)]
     v5: bool,
-    /// The secret (NEXTAUTH_SECRET / AUTH_SECRET). Repeat for rotation: encode uses the first,
-    /// decode tries all.
-    #[arg(long = "secret", required = true)]
+    /// The secret (NEXTAUTH_SECRET / AUTH_SECRET), on the command line: visible in `ps` and
+    /// shell history, so for test secrets only. Repeat for rotation: encode uses the first,
+    /// decode tries all. Without it and `--secret-stdin`, the environment's NEXTAUTH_SECRET (or
+    /// else AUTH_SECRET) is used.
+    #[arg(long = "secret")]
     secrets: Vec<String>,
+    /// Read the secrets from standard input, one per line, up to an empty line or the end of
+    /// input (encode then reads the claims from the rest).
+    #[arg(long, conflicts_with = "secrets")]
+    secret_stdin: bool,
     /// HKDF salt. Default: "" for v4, the session cookie name for v5.
     #[arg(long)]
     salt: Option<String>,
@@ -103,14 +117,50 @@ struct Setup {
     now: OffsetDateTime,
 }
 
-fn setup(common: &Common) -> Result<Setup, Failure> {
+/// The environment variables read for the secret, in order, when none is given otherwise.
+const SECRET_VARIABLES: [&str; 2] = ["NEXTAUTH_SECRET", "AUTH_SECRET"];
+
+/// The secrets, from the first source given: `--secret-stdin`, `--secret`, the environment.
+fn secrets(common: &Common, stdin: &mut dyn BufRead) -> Result<Secrets, Failure> {
+    let list: Vec<String> = if common.secret_stdin {
+        let mut list = Vec::new();
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if stdin
+                .read_line(&mut line)
+                .map_err(|_| Failure("unreadable_input"))?
+                == 0
+            {
+                break;
+            }
+            let secret = line.trim_end_matches(['\r', '\n']);
+            if secret.is_empty() {
+                break;
+            }
+            list.push(secret.to_owned());
+        }
+        list
+    } else if !common.secrets.is_empty() {
+        common.secrets.clone()
+    } else {
+        SECRET_VARIABLES
+            .iter()
+            .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+            .into_iter()
+            .collect()
+    };
+    Ok(Secrets::new(list)?)
+}
+
+fn setup(common: &Common, stdin: &mut dyn BufRead) -> Result<Setup, Failure> {
     let format = if common.v5 {
         WireFormat::AuthJsV5
     } else {
         WireFormat::NextAuthV4
     };
     let names = CookieNames::new(format, common.secure);
-    let secrets = Secrets::new(common.secrets.iter().cloned())?;
+    let secrets = secrets(common, stdin)?;
     let salt = common
         .salt
         .clone()
@@ -125,8 +175,8 @@ fn setup(common: &Common) -> Result<Setup, Failure> {
     Ok(Setup { names, codec, now })
 }
 
-fn decode(args: DecodeArgs) -> Result<String, Failure> {
-    let Setup { names, codec, now } = setup(&args.common)?;
+fn decode(args: DecodeArgs, stdin: &mut dyn BufRead) -> Result<String, Failure> {
+    let Setup { names, codec, now } = setup(&args.common, stdin)?;
     let claims = match (&args.token, &args.cookie_header) {
         (Some(token), _) => codec.decode(token, now)?,
         (None, Some(header)) => {
@@ -140,13 +190,13 @@ fn decode(args: DecodeArgs) -> Result<String, Failure> {
     serde_json::to_string_pretty(claims.as_map()).map_err(|_| Failure("payload_not_json_object"))
 }
 
-fn encode(args: EncodeArgs) -> Result<String, Failure> {
-    let Setup { mut codec, now, .. } = setup(&args.common)?;
+fn encode(args: EncodeArgs, stdin: &mut dyn BufRead) -> Result<String, Failure> {
+    let Setup { mut codec, now, .. } = setup(&args.common, stdin)?;
     if let Some(max_age) = args.max_age {
         codec = codec.with_max_age(max_age);
     }
     let mut input = String::new();
-    std::io::stdin()
+    stdin
         .read_to_string(&mut input)
         .map_err(|_| Failure("unreadable_input"))?;
     let mut claims: Claims = match serde_json::from_str(&input) {
@@ -157,9 +207,10 @@ fn encode(args: EncodeArgs) -> Result<String, Failure> {
 }
 
 fn main() -> ExitCode {
+    let mut stdin = std::io::stdin().lock();
     let result = match Cli::parse().command {
-        Command::Decode(args) => decode(args),
-        Command::Encode(args) => encode(args),
+        Command::Decode(args) => decode(args, &mut stdin),
+        Command::Encode(args) => encode(args, &mut stdin),
     };
     match result {
         Ok(output) => {

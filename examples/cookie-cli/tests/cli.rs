@@ -214,3 +214,83 @@ fn bad_input_gives_one_error_line() {
     );
     assert!(!String::from_utf8_lossy(&secret.stderr).contains("do-not-print-me"));
 }
+
+/// The secret can stay out of the argument list (`ps` shows it to every user): from the
+/// environment, or from standard input — also for `encode`, whose claims then follow an empty
+/// line. All three sources give the same token verdict.
+#[test]
+fn the_secret_comes_from_the_environment_or_stdin() {
+    let run_with = |args: &[&str], env: &[(&str, &str)], stdin: &str| {
+        let mut command = bin();
+        command
+            .args(args)
+            .env_remove("NEXTAUTH_SECRET")
+            .env_remove("AUTH_SECRET")
+            .envs(env.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let now = ["--now", "1767225600"];
+    let encoded = run_with(
+        &[&["encode", "--secret-stdin"][..], &now].concat(),
+        &[],
+        "from-stdin\n\n{\"sub\":\"user-1\"}",
+    );
+    assert!(
+        encoded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&encoded.stderr)
+    );
+    let token = String::from_utf8(encoded.stdout).unwrap().trim().to_owned();
+    let decode = [&["decode", "--token", &token][..], &now].concat();
+
+    for (label, env, stdin) in [
+        (
+            "NEXTAUTH_SECRET",
+            &[("NEXTAUTH_SECRET", "from-stdin")][..],
+            "",
+        ),
+        ("AUTH_SECRET", &[("AUTH_SECRET", "from-stdin")][..], ""),
+        ("stdin, rotated", &[][..], "old-secret\nfrom-stdin\n"),
+    ] {
+        let args: Vec<&str> = if stdin.is_empty() {
+            decode.clone()
+        } else {
+            [&decode[..], &["--secret-stdin"]].concat()
+        };
+        let out = run_with(&args, env, stdin);
+        assert!(
+            out.status.success(),
+            "{label}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let payload: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(payload["sub"], "user-1", "{label}");
+    }
+
+    // A wrong secret from either source is refused; no secret at all is a clear error.
+    let wrong = run_with(&decode, &[("NEXTAUTH_SECRET", "other")], "");
+    assert_eq!(
+        String::from_utf8(wrong.stderr).unwrap(),
+        "error: decryption_failed\n"
+    );
+    let none = run_with(&decode, &[], "");
+    assert_eq!(
+        String::from_utf8(none.stderr).unwrap(),
+        "error: invalid_secret\n"
+    );
+    let none = run_with(&[&decode[..], &["--secret-stdin"]].concat(), &[], "\n");
+    assert_eq!(
+        String::from_utf8(none.stderr).unwrap(),
+        "error: invalid_secret\n"
+    );
+}

@@ -1,5 +1,16 @@
 //! axum 0.8 adapter: a service for the base path, session extractors and a protecting layer.
 //!
+//! # Responses built from a session are never stored by a cache
+//!
+//! A response that depends on who is signed in (claims, e-mail, groups) must not be kept by a
+//! CDN or a shared proxy and handed to the next viewer. [`SessionLayer`]
+//! ([`AuthHandler::session_layer`]) makes that structural: every response to a request whose
+//! session a [`Session`] or [`MaybeSession`] extractor read gets
+//! `Cache-Control: private, no-cache, no-store` and `Vary: Cookie`, whatever the handler wrote.
+//! The extractors refuse to work without it (a `500` naming the missing layer, as axum's own
+//! `Extension` does for a missing extension), so a route cannot forget it. [`RequireSession`]
+//! does the same for the routes it protects.
+//!
 //! ```no_run
 //! use auth_core::axum::{MaybeSession, RequireSession, Session};
 //! use auth_core::session_cookie::Claims;
@@ -24,6 +35,7 @@
 //!     .route("/api/hello", get(hello))
 //!     .merge(Router::new().route("/api/admin", get(admin)).layer(RequireSession::new(auth.clone())))
 //!     .merge(auth.router()) // /api/auth/*
+//!     .layer(auth.session_layer()) // responses built from a session are never cached
 //!     .with_state(auth);
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
 //! axum::serve(listener, app).await?;
@@ -33,6 +45,8 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
 use axum::body::Body;
@@ -44,6 +58,7 @@ use serde::de::DeserializeOwned;
 use session_cookie::Claims;
 
 use crate::AuthHandler;
+use crate::response::make_private;
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
@@ -54,6 +69,12 @@ impl AuthHandler {
         AuthService {
             handler: self.clone(),
         }
+    }
+
+    /// The layer that marks responses built from a session as private (see the
+    /// [module docs](self)); [`Session`] and [`MaybeSession`] need it around their routes.
+    pub fn session_layer(&self) -> SessionLayer {
+        SessionLayer { _private: () }
     }
 
     /// A router with the handler at `<base path>/{*action}`, to `merge` into the app's router.
@@ -114,18 +135,64 @@ impl IntoResponse for Unauthorized {
             r#"{"error":"unauthorized","message":"sign in to use this endpoint"}"#,
         )
             .into_response();
-        response.headers_mut().insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-cache, no-store"),
-        );
+        make_private(response.headers_mut());
         response
     }
+}
+
+/// Why [`Session`] or [`MaybeSession`] gave no value.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum SessionRejection {
+    /// No valid session: [`Unauthorized`] (`401`).
+    Unauthorized,
+    /// The route is not inside [`AuthHandler::session_layer`]: a mistake in the app's router,
+    /// answered `500` with a message naming the layer (axum's `Extension` answers a missing
+    /// extension the same way). Without the layer the response could be cached.
+    MissingSessionLayer,
+}
+
+impl IntoResponse for SessionRejection {
+    fn into_response(self) -> Response {
+        match self {
+            SessionRejection::Unauthorized => Unauthorized.into_response(),
+            SessionRejection::MissingSessionLayer => {
+                tracing::error!(
+                    "a Session/MaybeSession extractor ran outside AuthHandler::session_layer()"
+                );
+                let mut response = (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Missing auth_core::axum::SessionLayer: add `.layer(auth.session_layer())` \
+                     to the router of this route",
+                )
+                    .into_response();
+                make_private(response.headers_mut());
+                response
+            }
+        }
+    }
+}
+
+/// Put into the request's extensions by [`SessionLayer`]; the extractors raise it when they
+/// read the session, and the layer then marks the response private.
+#[derive(Clone)]
+struct SessionRead(Arc<AtomicBool>);
+
+/// Flag the request as answered from its session; `Err` without the layer.
+fn note_session_read(parts: &Parts) -> Result<(), SessionRejection> {
+    let read = parts
+        .extensions
+        .get::<SessionRead>()
+        .ok_or(SessionRejection::MissingSessionLayer)?;
+    read.0.store(true, Ordering::Relaxed);
+    Ok(())
 }
 
 /// The session of the request, required: `401` JSON when there is none or it is invalid.
 ///
 /// `T` is any deserializable view of the session token's claims (default: [`Claims`]). Needs
-/// `AuthHandler: FromRef<S>` (the handler in the router's state).
+/// `AuthHandler: FromRef<S>` (the handler in the router's state) and the route inside
+/// [`AuthHandler::session_layer`], which keeps the response out of every cache.
 #[derive(Debug, Clone)]
 pub struct Session<T = Claims>(pub T);
 
@@ -135,17 +202,19 @@ where
     S: Send + Sync,
     T: DeserializeOwned,
 {
-    type Rejection = Unauthorized;
+    type Rejection = SessionRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        note_session_read(parts)?;
         AuthHandler::from_ref(state)
             .get_token(&parts.headers)
             .map(Session)
-            .ok_or(Unauthorized)
+            .ok_or(SessionRejection::Unauthorized)
     }
 }
 
-/// The session of the request, if there is a valid one.
+/// The session of the request, if there is a valid one. Like [`Session`], it needs
+/// [`AuthHandler::session_layer`] around the route: the answer differs per viewer either way.
 #[derive(Debug, Clone)]
 pub struct MaybeSession<T = Claims>(pub Option<T>);
 
@@ -155,17 +224,70 @@ where
     S: Send + Sync,
     T: DeserializeOwned,
 {
-    type Rejection = Infallible;
+    type Rejection = SessionRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        note_session_read(parts)?;
         Ok(MaybeSession(
             AuthHandler::from_ref(state).get_token(&parts.headers),
         ))
     }
 }
 
+/// The layer of [`AuthHandler::session_layer`]: responses to requests whose session an
+/// extractor read get `Cache-Control: private, no-cache, no-store` and `Vary: Cookie`.
+#[derive(Debug, Clone)]
+pub struct SessionLayer {
+    _private: (),
+}
+
+impl<S> tower_layer::Layer<S> for SessionLayer {
+    type Service = SessionLayerService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        SessionLayerService { inner }
+    }
+}
+
+/// The service of [`SessionLayer`].
+#[derive(Debug, Clone)]
+pub struct SessionLayerService<S> {
+    inner: S,
+}
+
+impl<S, B> tower_service::Service<Request<B>> for SessionLayerService<S>
+where
+    S: tower_service::Service<Request<B>, Response = Response> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = BoxFuture<Result<Response, S::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: Request<B>) -> Self::Future {
+        let read = Arc::new(AtomicBool::new(false));
+        req.extensions_mut().insert(SessionRead(read.clone()));
+        // Call the instance that was polled ready; leave a fresh clone in its place.
+        let clone = self.inner.clone();
+        let mut ready = std::mem::replace(&mut self.inner, clone);
+        Box::pin(async move {
+            let mut response = ready.call(req).await?;
+            if read.load(Ordering::Relaxed) {
+                make_private(response.headers_mut());
+            }
+            Ok(response)
+        })
+    }
+}
+
 /// A layer that lets only requests with a valid session through (others get [`Unauthorized`]),
-/// and puts the session's [`Claims`] into the request extensions.
+/// puts the session's [`Claims`] into the request extensions, and marks every response private
+/// (`Cache-Control: private, no-cache, no-store`, `Vary: Cookie`).
 #[derive(Debug, Clone)]
 pub struct RequireSession {
     auth: AuthHandler,
@@ -219,7 +341,11 @@ where
                 // Call the instance that was polled ready; leave a fresh clone in its place.
                 let clone = self.inner.clone();
                 let mut ready = std::mem::replace(&mut self.inner, clone);
-                Box::pin(async move { ready.call(req).await })
+                Box::pin(async move {
+                    let mut response = ready.call(req).await?;
+                    make_private(response.headers_mut());
+                    Ok(response)
+                })
             }
             None => Box::pin(async { Ok(Unauthorized.into_response()) }),
         }

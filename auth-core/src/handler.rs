@@ -140,6 +140,16 @@ impl AuthHandler {
     /// Never panics and never fails: bad input gets a 4xx or next-auth's error redirect. Paths
     /// outside the base path get `404`.
     pub async fn handle(&self, req: Request<Bytes>) -> Response<Bytes> {
+        let mut response = self.answer(req).await;
+        // Without a public URL every answer is built from the request's host (links, redirects,
+        // the provider list): a shared cache would hand one host's answer to another.
+        if self.inner.config.public_origin.is_none() {
+            crate::response::make_private(response.headers_mut());
+        }
+        response
+    }
+
+    async fn answer(&self, req: Request<Bytes>) -> Response<Bytes> {
         let config = &self.inner.config;
         let format = config.format;
         let route = route(req.uri().path(), &config.base_path);

@@ -45,7 +45,7 @@
 //!
 //! | Feature | What it adds |
 //! |---|---|
-//! | `axum` | `axum::AuthService` to nest at the base path, `axum::Session` / `axum::MaybeSession` extractors, the `axum::RequireSession` layer |
+//! | `axum` | `axum::AuthService` to nest at the base path, `axum::Session` / `axum::MaybeSession` extractors, the `axum::SessionLayer` that keeps their answers out of caches, the `axum::RequireSession` layer |
 //! | `lambda` | `lambda::run`: the handler on AWS Lambda behind API Gateway (HTTP and REST APIs) and Function URLs |
 //!
 //! # Where we differ from next-auth on purpose
@@ -53,8 +53,11 @@
 //! Compatible on the wire, strict on input:
 //!
 //! * Every response that sets a cookie or carries a session or CSRF token has
-//!   `Cache-Control: private, no-cache, no-store` (next-auth sends it only on `GET /session` and
-//!   `GET /csrf`), so a CDN can never cache one.
+//!   `Cache-Control: private, no-cache, no-store` and `Vary: Cookie` (next-auth sends
+//!   `Cache-Control` only on `GET /session` and `GET /csrf`), so a CDN can never cache one.
+//!   Without a public URL (behind a trusted proxy) every answer is built from the request's host
+//!   and is marked so too. The app's own axum routes get the same through
+//!   `AuthHandler::session_layer` (feature `axum`).
 //! * `callbackUrl` (body, query or cookie) is validated by parsing it as a browser would: same
 //!   origin or a relative path that stays on it ([`redirect::default_redirect`]). next-auth
 //!   tests string prefixes.

@@ -121,14 +121,36 @@ pub(crate) enum RedirectMode {
     JsonV5,
 }
 
+/// `Cache-Control` of every response built from a session, a CSRF token or the request's host.
+pub(crate) const PRIVATE_NO_STORE: &str = "private, no-cache, no-store";
+
+/// Mark a response as for this viewer only and never stored: `Cache-Control` (with `Pragma` and
+/// `Expires` for HTTP/1.0 caches), and `Vary: Cookie` for caches that ignore `no-store` but
+/// honour `Vary`.
+pub(crate) fn make_private(headers: &mut http::HeaderMap) {
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(PRIVATE_NO_STORE),
+    );
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    headers.insert(header::EXPIRES, HeaderValue::from_static("0"));
+    if !headers
+        .get_all(header::VARY)
+        .iter()
+        .any(|v| v.as_bytes().eq_ignore_ascii_case(b"cookie") || v.as_bytes() == b"*")
+    {
+        headers.append(header::VARY, HeaderValue::from_static("Cookie"));
+    }
+}
+
 /// Apply the conventions and produce the response:
 ///
 /// * preamble cookies (CSRF, callback-url) first, then the action's, one `Set-Cookie` each;
 /// * redirects become `302 Location`, or `{"url"}` JSON in the client's JSON-redirect mode;
 /// * Auth.js error answers carry no cookies (and, in JSON mode, no `Location`);
 /// * **our addition:** every response that sets a cookie or carries a session or CSRF token has
-///   `Cache-Control: private, no-cache, no-store` (plus `Pragma: no-cache`, `Expires: 0`), so no
-///   CDN can ever cache one. next-auth sends these only on `GET /session` and `GET /csrf`.
+///   `Cache-Control: private, no-cache, no-store` (plus `Pragma: no-cache`, `Expires: 0` and
+///   `Vary: Cookie`), so no CDN can ever cache one. next-auth sends these only on `GET /session` and `GET /csrf`.
 pub(crate) fn finish(
     reply: Reply,
     preamble: Vec<SetCookie>,
@@ -189,12 +211,7 @@ pub(crate) fn finish(
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     }
     if reply.private || !cookies.is_empty() {
-        headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-cache, no-store"),
-        );
-        headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-        headers.insert(header::EXPIRES, HeaderValue::from_static("0"));
+        make_private(headers);
     }
     if let Some(location) = location {
         match HeaderValue::try_from(location) {

@@ -71,6 +71,7 @@ fn app(auth: AuthHandler) -> Router {
                 .layer(RequireSession::new(auth.clone())),
         )
         .merge(auth.router())
+        .layer(auth.session_layer())
         .with_state(auth)
 }
 

@@ -306,12 +306,17 @@ async fn replay(transport: &dyn Transport, file: &str, format: WireFormat) {
                 assert_eq!(ours, Some(theirs), "{ctx}: header {header}");
             }
         }
-        // The only headers we add are the no-cache ones.
+        // The only headers we add are the no-cache ones (`Vary: Cookie` among them).
         for (header, _) in response.headers() {
             let known = expected["headers"].get(header.as_str()).is_some()
                 || matches!(
                     header.as_str(),
-                    "set-cookie" | "cache-control" | "pragma" | "expires" | "content-length"
+                    "set-cookie"
+                        | "cache-control"
+                        | "pragma"
+                        | "expires"
+                        | "vary"
+                        | "content-length"
                 );
             assert!(known, "{ctx}: unexpected header {header}");
         }

@@ -115,6 +115,7 @@ async fn a_non_ascii_neighbour_cookie_keeps_the_session_in_the_axum_extractor() 
                 "/api/me",
                 axum::routing::get(|Session(user): Session<Subject>| async move { user.sub }),
             )
+            .layer(fx.handler.session_layer())
             .with_state(fx.handler.clone());
         let mut header = b"pref=caf\xc3\xa9; ".to_vec();
         header.extend_from_slice(fx.session_cookie().as_bytes());
@@ -226,7 +227,128 @@ async fn a_session_max_age_beyond_the_bound_is_a_config_error() {
     }
 }
 
+/// `Cache-Control` and `Vary` of a response, for the assertions below.
+fn cache_headers(headers: &HeaderMap) -> (Option<&str>, Option<&str>) {
+    (
+        headers.get("cache-control").map(|v| v.to_str().unwrap()),
+        headers.get("vary").map(|v| v.to_str().unwrap()),
+    )
+}
+
+const PRIVATE: (Option<&str>, Option<&str>) = (Some("private, no-cache, no-store"), Some("Cookie"));
+
+/// Defect 5: an app route that takes a `Session` (claims, e-mail, groups) answers with
+/// `private, no-store` and `Vary: Cookie` without writing them — also when its own handler
+/// says `public` — and so do `MaybeSession`, `RequireSession` and the rejections. Without
+/// the session layer the extractor refuses to run rather than serve a cacheable answer.
+#[tokio::test]
+async fn responses_built_from_a_session_are_never_cacheable() {
+    use auth_core::axum::{MaybeSession, RequireSession, Session};
+    use axum::routing::get;
+    use tower::ServiceExt;
+    let fx = Fixture::new(WireFormat::NextAuthV4);
+    let auth = fx.handler.clone();
+    let routes = || {
+        axum::Router::new()
+            .route(
+                "/api/me",
+                get(|Session(user): Session<Subject>| async move {
+                    ([("cache-control", "public, max-age=600")], user.sub)
+                }),
+            )
+            .route(
+                "/api/hello",
+                get(|MaybeSession(user): MaybeSession<Subject>| async move {
+                    user.map_or("stranger".to_owned(), |u| u.sub)
+                }),
+            )
+            .route("/public", get(|| async { "same for all" }))
+            .merge(
+                axum::Router::new()
+                    .route("/api/admin", get(|| async { "admin" }))
+                    .layer(RequireSession::new(auth.clone())),
+            )
+    };
+    let app = routes()
+        .layer(auth.session_layer())
+        .with_state(auth.clone());
+    let call = |app: axum::Router, path: &str, cookie: Option<String>| {
+        let mut request = Request::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let request = request.body(axum::body::Body::empty()).unwrap();
+        async move { app.oneshot(request).await.unwrap() }
+    };
+    for cookie in [Some(fx.session_cookie()), None] {
+        for path in ["/api/me", "/api/hello", "/api/admin"] {
+            let response = call(app.clone(), path, cookie.clone()).await;
+            let ctx = format!("{path} with session: {}", cookie.is_some());
+            assert_eq!(
+                response.status().is_success(),
+                cookie.is_some() || path == "/api/hello",
+                "{ctx}"
+            );
+            assert_eq!(cache_headers(response.headers()), PRIVATE, "{ctx}");
+        }
+    }
+    let public = call(app.clone(), "/public", Some(fx.session_cookie())).await;
+    assert_eq!(
+        cache_headers(public.headers()),
+        (None, None),
+        "a route that does not read the session is left alone"
+    );
+
+    // Without the layer: a 500 naming it, never a cacheable answer with the user's data.
+    let forgot = routes().with_state(auth);
+    for path in ["/api/me", "/api/hello"] {
+        let response = call(forgot.clone(), path, Some(fx.session_cookie())).await;
+        assert_eq!(response.status(), 500, "{path}");
+        assert_eq!(cache_headers(response.headers()), PRIVATE);
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&body).contains("session_layer"),
+            "{path}: the message names the fix"
+        );
+    }
+}
+
+/// Defect 5, handler side: without a public URL (behind a trusted proxy) every answer is built
+/// from the request's host, so `/providers`, the sign-in page and the rest are private too.
+async fn answers_built_from_the_request_host_are_private(t: &dyn Transport) {
+    for format in [WireFormat::NextAuthV4, WireFormat::AuthJsV5] {
+        let handler = AuthHandler::new(
+            AuthConfig::builder(format, Secrets::single(SECRET).unwrap())
+                .trust_forwarded_headers(true)
+                .provider(auth_core::testing::StaticProvider::cognito_like())
+                .build()
+                .unwrap(),
+        );
+        for path in [
+            "/api/auth/providers",
+            "/api/auth/session",
+            "/api/auth/signin",
+        ] {
+            let request = Request::get(path)
+                .header("host", "tenant-a.example.com")
+                .header("x-forwarded-proto", "https")
+                .body(Bytes::new())
+                .unwrap();
+            let response = t.send(&handler, request).await;
+            assert_eq!(
+                cache_headers(response.headers()),
+                PRIVATE,
+                "{} {format:?} {path}",
+                t.name()
+            );
+        }
+    }
+}
+
 for_each_transport!(
+    answers_built_from_the_request_host_are_private,
     a_non_ascii_neighbour_cookie_keeps_the_session,
     get_token_uses_the_cookie_names_of_the_request_scheme,
 );

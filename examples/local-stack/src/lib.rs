@@ -51,6 +51,7 @@ pub fn api_router(auth: AuthHandler) -> Router {
     Router::new()
         .route("/api/me", get(me))
         .merge(auth.router())
+        .layer(auth.session_layer())
         .with_state(auth)
 }
 

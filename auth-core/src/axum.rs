@@ -108,16 +108,54 @@ impl tower_service::Service<Request<Body>> for AuthService {
                 parts.uri = uri.clone();
             }
             let limit = handler.config().max_body_bytes;
+            // A declared length above the limit is answered before a byte of the body is read:
+            // waiting for 100 MB that never come would pin the connection.
+            if declared_length(&parts.headers).is_some_and(|length| length > limit as u64) {
+                return Ok(too_large());
+            }
             let bytes = match axum::body::to_bytes(body, limit).await {
                 Ok(bytes) => bytes,
+                Err(e) if is_length_limit(&e) => return Ok(too_large()),
+                // The client went away or the server's body read timeout fired.
                 Err(_) => {
-                    return Ok((StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large").into_response());
+                    return Ok((StatusCode::BAD_REQUEST, "Bad Request").into_response());
                 }
             };
             let response = handler.handle(Request::from_parts(parts, bytes)).await;
             Ok(response.map(Body::from))
         })
     }
+}
+
+/// The request's `Content-Length`, when it is one well-formed number.
+fn declared_length(headers: &http::HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+fn is_length_limit(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
+}
+
+fn too_large() -> Response {
+    let mut response = (StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large").into_response();
+    // The rest of the body is not read: the connection cannot be reused.
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// The rejection of [`Session`] and [`RequireSession`]: `401` with a JSON body, never cached.

@@ -347,6 +347,57 @@ async fn answers_built_from_the_request_host_are_private(t: &dyn Transport) {
     }
 }
 
+/// A request body that never arrives.
+struct NeverArrives;
+
+impl http_body::Body for NeverArrives {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        std::task::Poll::Pending
+    }
+}
+
+/// Defect 7: a declared `Content-Length` above the limit is answered `413` at once, before the
+/// body is read (it was read until the client gave up: 45 s+ per connection). A body that
+/// really is too large is `413` too, and a body that fits still works.
+#[tokio::test]
+async fn an_oversized_declared_length_is_refused_before_reading() {
+    use tower::ServiceExt;
+    let fx = Fixture::new(WireFormat::NextAuthV4);
+    let app: axum::Router = fx.handler.router();
+    for length in ["100000000", "18446744073709551615"] {
+        let request = Request::post("/api/auth/signout")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("content-length", length)
+            .body(axum::body::Body::new(NeverArrives))
+            .unwrap();
+        let response = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            app.clone().oneshot(request),
+        )
+        .await
+        .expect("answered without waiting for the body")
+        .unwrap();
+        assert_eq!(response.status(), 413, "{length}");
+    }
+    let limit = auth_core::DEFAULT_MAX_BODY_BYTES;
+    let too_big = Request::post("/api/auth/signout")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(vec![b'a'; limit + 1]))
+        .unwrap();
+    assert_eq!(app.clone().oneshot(too_big).await.unwrap().status(), 413);
+    let fits = Request::post("/api/auth/signout")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from("csrfToken=x"))
+        .unwrap();
+    assert_ne!(app.oneshot(fits).await.unwrap().status(), 413);
+}
+
 for_each_transport!(
     answers_built_from_the_request_host_are_private,
     a_non_ascii_neighbour_cookie_keeps_the_session,

@@ -26,6 +26,7 @@ step "vectors are byte-identical to ../shared/vectors" scripts/check-vectors.sh
 step "rustfmt" cargo fmt --all --check
 step "clippy" cargo clippy --workspace --all-targets --all-features -- -D warnings
 step "cargo test" cargo test --workspace --all-features
+step "loopback probes of the local stack over raw sockets" python3 scripts/probe-local-stack.py
 step "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features
 step "wasm32 build of the edge crates" scripts/check-wasm.sh
 step "session tokens through the real next-auth / @auth/core" scripts/node-interop-jwt.sh

@@ -11,6 +11,15 @@
 //! `Extension` does for a missing extension), so a route cannot forget it. [`RequireSession`]
 //! does the same for the routes it protects.
 //!
+//! # Slow and oversized requests
+//!
+//! [`AuthService`] answers a declared `Content-Length` above
+//! [`max_body_bytes`](crate::AuthConfigBuilder::max_body_bytes) with `413` before reading the
+//! body. Timeouts belong to the server, which `axum::serve` does not set: serve the router with
+//! a header read timeout (hyper's `http1::Builder::header_read_timeout`) and a body read timeout
+//! (such as tower-http's `RequestBodyTimeoutLayer`), or a slow client holds a connection as long
+//! as it likes. The local stack's `serve` module shows one way, with 10 s for each.
+//!
 //! ```no_run
 //! use auth_core::axum::{MaybeSession, RequireSession, Session};
 //! use auth_core::session_cookie::Claims;

@@ -212,6 +212,11 @@ impl AuthConfig {
         Ok(builder)
     }
 
+    /// The largest request body the handler reads (`413` above it).
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
+    }
+
     /// The wire format.
     pub fn format(&self) -> WireFormat {
         self.format

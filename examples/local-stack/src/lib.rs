@@ -11,6 +11,9 @@
 //! | `COGNITO_REFRESH_TOKENS` | `true`: keep and refresh Cognito's tokens in the session |
 //! | `COGNITO_HOSTED_UI_LOGOUT` | `true`: sign-out also ends the Cognito hosted-UI session |
 //! | `HOSTNAME`, `PORT` | where the local stack listens (default `127.0.0.1:3000`) |
+//! | `LOCAL_STACK_HEADER_READ_TIMEOUT_SECS`, `LOCAL_STACK_BODY_READ_TIMEOUT_SECS` | how long a client may take to send its headers, its body (default 10 s each; see [`serve`]) |
+
+pub mod serve;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 

@@ -19,9 +19,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use auth_core::AuthConfig;
-use auth_core::session_cookie::{OsRandom, RandomSource, Secrets, WireFormat};
+use auth_core::session_cookie::{OsRandom, RandomSource};
 use cognito_provider::Cognito;
 use dev_issuer::{DevClient, DevIssuer, DevUser, RunningIssuer};
+use local_stack::serve::Timeouts;
 use local_stack::{
     BoxError, allow_non_loopback, api_router, auth_from_env, auth_handler, listen_address,
 };
@@ -78,6 +79,10 @@ async fn run() -> Result<(), BoxError> {
         .public_origin()
         .map_or_else(|| format!("http://{local}"), |o| o.as_str().to_owned());
 
+    let timeouts = Timeouts {
+        max_body_bytes: auth.config().max_body_bytes(),
+        ..Timeouts::from_lookup(&env)?
+    };
     let mut app = api_router(auth);
     match env("STATIC_DIR").filter(|d| !d.is_empty()) {
         Some(dir) => {
@@ -95,30 +100,42 @@ async fn run() -> Result<(), BoxError> {
             println!("  {line}");
         }
     }
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    local_stack::serve::serve(listener, app, timeouts, shutdown()).await;
     if let Some(issuer) = issuer {
         issuer.shutdown().await;
     }
     Ok(())
 }
 
-/// The embedded issuer and a handler wired to it. `NEXTAUTH_URL` and `NEXTAUTH_SECRET` are used
-/// when set; otherwise the URL is this server's and the secret is random for this run (sessions
-/// end when the process stops).
+/// The embedded issuer and a handler wired to it, configured like any other deployment through
+/// `AuthConfig::from_lookup` (so `NEXTAUTH_WIRE_FORMAT`, `AUTH_SECRET_1..3`,
+/// `NEXTAUTH_SESSION_MAX_AGE` and the rest mean what they mean elsewhere), with two defaults of
+/// its own: the URL is this server's, and the secret is random for this run (sessions end when
+/// the process stops).
 async fn embedded(local: SocketAddr) -> Result<(auth_core::AuthHandler, RunningIssuer), BoxError> {
-    let public_url = env("NEXTAUTH_URL")
-        .or_else(|| env("AUTH_URL"))
-        .unwrap_or_else(|| format!("http://{local}"));
-    let public_url = public_url.trim_end_matches('/').to_owned();
-    let secret = match env("NEXTAUTH_SECRET").or_else(|| env("AUTH_SECRET")) {
-        Some(secret) => secret,
-        None => {
-            tracing::info!("NEXTAUTH_SECRET is not set: using a random secret for this run");
-            random_hex()?
-        }
+    let default_url = format!("http://{local}");
+    let default_secret = if env("NEXTAUTH_SECRET")
+        .or_else(|| env("AUTH_SECRET"))
+        .is_none()
+    {
+        tracing::info!("NEXTAUTH_SECRET is not set: using a random secret for this run");
+        Some(random_hex()?)
+    } else {
+        None
     };
+    let configured_url = env("NEXTAUTH_URL").or_else(|| env("AUTH_URL"));
+    let lookup = |name: &str| match name {
+        "NEXTAUTH_URL" if configured_url.is_none() => Some(default_url.clone()),
+        "NEXTAUTH_SECRET" => env(name).or_else(|| default_secret.clone()),
+        _ => env(name),
+    };
+    let config = AuthConfig::from_lookup(lookup)?;
+    let public_url = configured_url
+        .as_deref()
+        .unwrap_or(&default_url)
+        .trim_end_matches('/')
+        .to_owned();
+
     let client_secret = random_hex()?;
     let issuer = DevIssuer::builder()
         .client(
@@ -134,12 +151,6 @@ async fn embedded(local: SocketAddr) -> Result<(auth_core::AuthHandler, RunningI
         .client_secret(client_secret)
         .hosted_ui_logout()
         .build()?;
-    let format = match env("NEXTAUTH_WIRE_FORMAT").as_deref() {
-        Some("v5") => WireFormat::AuthJsV5,
-        None | Some("v4") => WireFormat::NextAuthV4,
-        Some(_) => return Err("NEXTAUTH_WIRE_FORMAT is malformed: expected v4 or v5".into()),
-    };
-    let config = AuthConfig::builder(format, Secrets::single(secret)?).public_url(&public_url)?;
     Ok((auth_handler(config, cognito)?, issuer))
 }
 

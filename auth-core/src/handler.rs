@@ -291,6 +291,9 @@ impl AuthHandler {
             (Action::SignIn, true) => actions::signin::page(&ctx),
             (Action::SignIn, false) => actions::signin::start(&ctx).await,
             (Action::Callback, _) => actions::callback::complete(&ctx).await,
+            (Action::SignOut, true) if ctx.provider_id.is_some() => {
+                actions::signout::returned(&ctx)
+            }
             (Action::SignOut, true) => actions::signout::page(&ctx),
             (Action::SignOut, false) => actions::signout::complete(&ctx).await,
             (Action::Error, true) => actions::error::page(&ctx),

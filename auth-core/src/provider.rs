@@ -202,8 +202,14 @@ pub trait Provider: Send + Sync + 'static {
     async fn callback(&self, request: CallbackRequest<'_>) -> Result<SignedIn, Error>;
 
     /// Where to send the browser after signing out of the app, to end the IdP's own session too
-    /// (e.g. Cognito's hosted-UI `/logout`), given the URL to come back to. `None` (the default)
-    /// ends at the callback URL.
+    /// (e.g. Cognito's hosted-UI `/logout`). `None` (the default) ends at the callback URL.
+    ///
+    /// `return_to` is the same on every sign-out: `<base URL>/signout/<provider id>` (e.g.
+    /// `https://app.example.com/api/auth/signout/cognito`), the one URL to register with the IdP
+    /// as an allowed sign-out URL. The handler serves it and sends the browser on to the
+    /// sign-out's callback URL, which it keeps in the callback-url cookie meanwhile: IdPs such as
+    /// Cognito accept only registered return URLs, compared as exact strings, so the callback
+    /// URL itself (next-auth/react sends the page's `location.href`) cannot be the return URL.
     async fn sign_out_url(&self, return_to: &str) -> Option<String> {
         let _ = return_to;
         None

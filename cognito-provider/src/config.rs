@@ -189,14 +189,24 @@ impl CognitoBuilder {
     }
 
     /// After signing out of the app, send the browser to the hosted UI's `/logout` to end the
-    /// Cognito session too, coming back to the sign-out's callback URL. That URL must be one of
-    /// the app client's allowed sign-out URLs.
+    /// Cognito session too, then on to the sign-out's callback URL.
+    ///
+    /// Cognito redirects back only to a `logout_uri` listed *exactly* in the app client's
+    /// "Allowed sign-out URLs"; anything else shows its error page and leaves the Cognito
+    /// session alive, so the next "Sign in" would let the same person in without a password.
+    /// The `logout_uri` sent is therefore always the same one, auth-core's
+    /// `<NEXTAUTH_URL><base path>/signout/cognito`, e.g.
+    /// `https://app.example.com/api/auth/signout/cognito`: **register exactly that URL**. The
+    /// handler answers it by sending the browser on to the callback URL of the sign-out
+    /// (next-auth/react's `signOut({ callbackUrl })`, or the page it was called on).
     pub fn hosted_ui_logout(mut self) -> Self {
         self.hosted_ui_logout = Some(None);
         self
     }
 
-    /// Like [`hosted_ui_logout`](Self::hosted_ui_logout), always coming back to `logout_uri`.
+    /// Like [`hosted_ui_logout`](Self::hosted_ui_logout), but Cognito sends the browser to
+    /// `logout_uri` (which must be registered exactly) and the sign-out's callback URL is not
+    /// used.
     pub fn hosted_ui_logout_to(mut self, logout_uri: impl Into<String>) -> Self {
         self.hosted_ui_logout = Some(Some(logout_uri.into()));
         self

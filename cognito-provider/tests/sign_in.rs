@@ -688,10 +688,12 @@ async fn hosted_ui_logout_ends_the_cognito_session_too() {
             ],
         )
         .await;
+    // Cognito accepts only a registered logout_uri, compared exactly: it is one fixed URL,
+    // whatever the callback URL (next-auth/react sends the page's own location).
     assert_eq!(
         location(&response),
         format!(
-            "{}/logout?client_id={CLIENT_ID}&logout_uri=http%3A%2F%2Flocalhost%3A3000%2Fbye",
+            "{}/logout?client_id={CLIENT_ID}&logout_uri=http%3A%2F%2Flocalhost%3A3000%2Fapi%2Fauth%2Fsignout%2Fcognito",
             idp.server.uri()
         )
     );
@@ -699,6 +701,34 @@ async fn hosted_ui_logout_ends_the_cognito_session_too() {
         session_claims(&browser).is_none(),
         "the app's session is gone"
     );
+    // Back from Cognito, the handler sends the browser on to the callback URL.
+    let back = browser
+        .get_url(&auth, &format!("{APP}/api/auth/signout/cognito"))
+        .await;
+    assert_eq!(back.status(), 302);
+    assert_eq!(location(&back), format!("{APP}/bye"));
+    assert!(session_claims(&browser).is_none());
+    // A forged callback-url cookie cannot send it elsewhere.
+    let forged = auth
+        .handle(
+            http::Request::get(format!("{APP}/api/auth/signout/cognito"))
+                .header(
+                    "cookie",
+                    "next-auth.callback-url=https%3A%2F%2Fevil.example%2F",
+                )
+                .body(bytes::Bytes::new())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(location(&forged), APP);
+    let unknown = auth
+        .handle(
+            http::Request::get(format!("{APP}/api/auth/signout/other"))
+                .body(bytes::Bytes::new())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(unknown.status(), 404);
 
     // Without the option, sign-out ends at the callback URL.
     let (idp, _clock, _cognito, auth) = setup().await;

@@ -30,13 +30,40 @@ pub(crate) async fn complete(ctx: &Ctx<'_>) -> Reply {
         .and_then(|t| ctx.suite.session.decode(t, ctx.now).ok());
     ctx.config.events.sign_out(token.as_ref()).await;
 
-    // A provider may end its own session too (Cognito's hosted-UI logout), then come back.
+    // A provider may end its own session too (Cognito's hosted-UI logout). The IdP accepts only
+    // return URLs registered with it *exactly*, so it comes back to one fixed URL per provider,
+    // `<base>/signout/<id>`; the callback URL waits in the callback-url cookie (set by this very
+    // response) and `returned` below sends the browser on to it.
     let mut destination = ctx.callback_url.clone();
     for provider in &ctx.config.providers {
-        if let Some(url) = provider.sign_out_url(&ctx.callback_url).await {
+        let return_to = sign_out_return_url(&ctx.base_url, provider.id());
+        if let Some(url) = provider.sign_out_url(&return_to).await {
             destination = url;
             break;
         }
     }
     Reply::redirect(destination).with_cookies(store.clear())
+}
+
+/// The fixed URL a provider's own logout comes back to: `<base URL>/signout/<provider id>`.
+/// This is the one sign-out URL to register with the IdP (Cognito: the app client's "Allowed
+/// sign-out URLs").
+pub(crate) fn sign_out_return_url(base_url: &str, provider_id: &str) -> String {
+    format!("{base_url}/signout/{provider_id}")
+}
+
+/// `GET <base>/signout/<provider id>`: back from the provider's logout. The app's session is
+/// already gone; go on to the callback URL kept in the callback-url cookie (validated again by
+/// the `redirect` callback, like every callback URL, so a forged cookie cannot leave the
+/// origin). Changes nothing, so needs no CSRF token.
+pub(crate) fn returned(ctx: &Ctx<'_>) -> Reply {
+    let known = ctx
+        .config
+        .providers
+        .iter()
+        .any(|p| Some(p.id()) == ctx.provider_id);
+    if !known {
+        return Reply::unsupported(ctx.format(), &ctx.req.method, http::StatusCode::NOT_FOUND);
+    }
+    Reply::redirect(ctx.callback_url.clone())
 }

@@ -136,12 +136,22 @@ async fn embedded(local: SocketAddr) -> Result<(auth_core::AuthHandler, RunningI
         .trim_end_matches('/')
         .to_owned();
 
+    // next-auth's rule: a NEXTAUTH_URL with a path names the base path, else `/api/auth`.
+    let has_path = public_url
+        .parse::<http::Uri>()
+        .is_ok_and(|uri| !matches!(uri.path(), "" | "/"));
+    let auth_url = if has_path {
+        public_url.clone()
+    } else {
+        format!("{public_url}/api/auth")
+    };
     let client_secret = random_hex()?;
     let issuer = DevIssuer::builder()
         .client(
             DevClient::confidential("local-stack-client", client_secret.clone())
-                .redirect_uri(format!("{public_url}/api/auth/callback/cognito"))
-                .logout_uri(format!("{public_url}/")),
+                .redirect_uri(format!("{auth_url}/callback/cognito"))
+                // The one sign-out URL the handler ever sends (see `hosted_ui_logout`).
+                .logout_uri(format!("{auth_url}/signout/cognito")),
         )
         .users(DevUser::demo_users())
         .build()?

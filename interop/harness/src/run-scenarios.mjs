@@ -83,8 +83,8 @@ for (const scenario of selected) {
   let step = '(setup)';
   const t = {
     other: opts.other,
-    async stack({ app, https = false, other = opts.other }) {
-      const stack = await startStack({ app, https, other: other ?? undefined });
+    async stack({ app, https = false, other = opts.other, otherEnv = {} }) {
+      const stack = await startStack({ app, https, other: other ?? undefined, otherEnv });
       stacks.push(stack);
       closers.push(() => stack.close());
       return stack;

@@ -32,6 +32,12 @@ export const SCENARIOS = [
   { name: 'csrf-tamper', title: 'cross-site sign-out POST refused; tampered cookie = signed out (v4, v5)', run: csrfTamper },
   { name: 'https', title: 'https stand-in: __Secure-/__Host- cookies, A->B (v4) and B->A (v5)', run: httpsScenario },
   {
+    name: 'hosted-ui-logout',
+    title: 'hosted-UI logout on the Rust tier from a page other than home: the IdP session ends too (v4)',
+    run: hostedUiLogout,
+    rustOnly: true,
+  },
+  {
     name: 'local-stack',
     title: "the README's run command: the local stack alone, embedded issuer, demo page and static export",
     run: localStack,
@@ -160,6 +166,50 @@ async function baseline(t) {
   await page.getByTestId('signin').click();
   await page.waitForURL((url) => url.href.startsWith(`${stack.idp.origin}/interaction/`));
   await expectTestId(page, 'login-submit', 'Sign in'); // the form again, no silent sign-in
+}
+
+// 1b --------------------------------------------------------------------------------------
+/**
+ * Cognito redirects after /logout only to a registered sign-out URL, compared exactly. The page
+ * signs out from `/?from=...`, so next-auth/react's callbackUrl (`location.href`) is not the
+ * registered URL: the Rust tier must send its one fixed logout_uri, and the browser must still
+ * end on that page, with the IdP session gone (the next "Sign in" asks for the password).
+ */
+async function hostedUiLogout(t) {
+  const stack = await t.stack({ app: 'v4', otherEnv: { COGNITO_HOSTED_UI_LOGOUT: 'true' } });
+  const names = cookieNames('v4', false);
+  stack.use('B');
+  const page = await t.newPage();
+
+  t.step('sign in on the Rust tier');
+  await signIn(page, stack, ALICE.username);
+  await expectUserShown(page, ALICE);
+
+  t.step('sign out from a page other than the home page');
+  const elsewhere = `${stack.origin}/?from=hosted-ui-logout`;
+  await page.goto(elsewhere);
+  await expectTestId(page, 'status', 'signed-in');
+  stack.idp.clearLog();
+  await settle(page);
+  await page.getByTestId('signout').click();
+  await page.waitForURL(elsewhere, { timeout: 15000 }).catch(() => {
+    throw new Error(`sign-out did not come back to ${elsewhere} (at ${page.url()})`);
+  });
+  await expectTestId(page, 'status', 'signed-out');
+  await expectSignedOutCookies(page, names);
+  const logout = lastRequest(stack, '/logout');
+  expect(logout, 'the Rust tier did not send the browser to the IdP /logout');
+  expect(
+    logout.query.logout_uri === `${stack.origin}/api/auth/signout/cognito` && logout.status === 302,
+    `IdP /logout: logout_uri ${logout.query.logout_uri}, answered ${logout.status}`,
+  );
+  const after = await cookieMap(page.context());
+  expect(!after.has('_session'), 'the IdP session cookie survived the sign-out');
+
+  t.step('"Sign in" again shows the IdP login form, no silent sign-in');
+  await page.getByTestId('signin').click();
+  await page.waitForURL((url) => url.href.startsWith(`${stack.idp.origin}/interaction/`));
+  await expectTestId(page, 'login-submit', 'Sign in');
 }
 
 // 2 ---------------------------------------------------------------------------------------

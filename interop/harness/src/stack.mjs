@@ -14,8 +14,9 @@ export const CLIENT_SECRET = 'interop-client-secret-0123456789';
  * @param {'v4'|'v5'} opts.app        which fixture app (static export + Node tier) to use
  * @param {'node'|'rust'} [opts.other] what tier B is; omit for a stack with tier A only
  * @param {boolean} [opts.https]      serve the stand-in over https (self-signed)
+ * @param {Record<string, string>} [opts.otherEnv] extra variables for tier B
  */
-export async function startStack({ app, other, https = false }) {
+export async function startStack({ app, other, https = false, otherEnv = {} }) {
   const closers = [];
   const stack = {
     app,
@@ -44,7 +45,9 @@ export async function startStack({ app, other, https = false }) {
       clientId: CLIENT_ID,
       clientSecret: CLIENT_SECRET,
       redirectUris: [`${stack.origin}/api/auth/callback/cognito`],
-      logoutUris: [`${stack.origin}/`],
+      // The home page (the baseline scenario's own /logout call) and the one sign-out URL the
+      // Rust tier sends with hosted-UI logout on. Compared exactly, as Cognito does.
+      logoutUris: [`${stack.origin}/`, `${stack.origin}/api/auth/signout/cognito`],
     });
     closers.push(() => stack.idp.close());
 
@@ -62,7 +65,8 @@ export async function startStack({ app, other, https = false }) {
     else if (other !== undefined) throw new Error(`unknown other tier "${other}"`);
     const started = await Promise.allSettled(
       starts.map(async ([name, kind, label]) => {
-        const tier = await startTier(kind, { ...common, label });
+        const env = name === 'B' ? otherEnv : {};
+        const tier = await startTier(kind, { ...common, label, env });
         stack.tiers[name] = tier;
         closers.push(() => tier.stop());
       }),

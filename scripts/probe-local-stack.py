@@ -10,8 +10,8 @@ the answer and how long it took:
   6. an out-of-range NEXTAUTH_SESSION_MAX_AGE stops the server at start with a clear message;
   7. an oversized declared body is refused at once; slow headers and slow bodies are cut off.
 
-Needs the debug binaries `local-stack` and `nextauth-cookie` (built by `cargo test`). Every
-server it starts listens on 127.0.0.1 only and is stopped before it exits.
+Builds the debug binaries `local-stack` and `nextauth-cookie` first (cheap after `cargo test`).
+Every server it starts listens on 127.0.0.1 only and is stopped before it exits.
 """
 
 import os
@@ -264,9 +264,11 @@ def probe_session_max_age_bound():
 
 
 def main():
-    for binary in (LOCAL_STACK, COOKIE_CLI):
-        if not binary.exists():
-            raise SystemExit(f"{binary.name} is not built: run cargo test --workspace first")
+    subprocess.run(
+        ["cargo", "build", "--quiet", "-p", "local-stack", "-p", "cookie-cli"],
+        cwd=ROOT,
+        check=True,
+    )
     probes_on_a_running_stack()
     probe_session_max_age_bound()
     if failures:

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode};
 use session_cookie::{
-    CookieNames, CsrfOutcome, CsrfProtection, OAuthChecks, SetCookie, TokenCodec, WireFormat,
+    CookieNames, CsrfOutcome, CsrfProtection, OAuthChecks, SessionReader, SetCookie, WireFormat,
 };
 use time::OffsetDateTime;
 
@@ -22,7 +22,6 @@ use crate::response::{RedirectMode, Reply, finish};
 #[derive(Debug)]
 pub(crate) struct CookieSuite {
     pub(crate) names: CookieNames,
-    pub(crate) session: TokenCodec,
     pub(crate) csrf: CsrfProtection,
     pub(crate) checks: OAuthChecks,
 }
@@ -31,8 +30,6 @@ impl CookieSuite {
     fn new(config: &AuthConfig, secure: bool) -> Self {
         let names = CookieNames::new(config.format, secure);
         CookieSuite {
-            session: TokenCodec::for_session(&names, &config.secrets)
-                .with_max_age(config.session_max_age),
             csrf: CsrfProtection::new(&names, &config.secrets),
             checks: OAuthChecks::new(&names, &config.secrets),
             names,
@@ -75,12 +72,18 @@ struct Inner {
     config: AuthConfig,
     plain: CookieSuite,
     secure: CookieSuite,
+    /// The session cookie of a request: read by the session route, sign-out, `get_token` and
+    /// the axum extractors alike.
+    sessions: SessionReader,
 }
 
 /// What one request's action sees.
 pub(crate) struct Ctx<'a> {
     pub(crate) config: &'a AuthConfig,
     pub(crate) suite: &'a CookieSuite,
+    pub(crate) sessions: &'a SessionReader,
+    /// Whether this request is https: it picks the cookie names.
+    pub(crate) secure: bool,
     pub(crate) req: &'a Incoming<'a>,
     pub(crate) now: OffsetDateTime,
     /// `scheme://host[:port]` of the app.
@@ -113,11 +116,14 @@ impl AuthHandler {
     pub fn new(config: AuthConfig) -> Self {
         let plain = CookieSuite::new(&config, false);
         let secure = CookieSuite::new(&config, true);
+        let sessions =
+            SessionReader::new(config.format, &config.secrets).with_max_age(config.session_max_age);
         AuthHandler {
             inner: Arc::new(Inner {
                 config,
                 plain,
                 secure,
+                sessions,
             }),
         }
     }
@@ -125,6 +131,10 @@ impl AuthHandler {
     /// The configuration.
     pub fn config(&self) -> &AuthConfig {
         &self.inner.config
+    }
+
+    pub(crate) fn sessions(&self) -> &SessionReader {
+        &self.inner.sessions
     }
 
     pub(crate) fn suite(&self, secure: bool) -> &CookieSuite {
@@ -276,6 +286,8 @@ impl AuthHandler {
         let ctx = Ctx {
             config,
             suite,
+            sessions: &self.inner.sessions,
+            secure,
             req: &incoming,
             now: config.clock.now(),
             base_url: format!("{origin}{}", config.base_path),

@@ -2,7 +2,7 @@
 
 use http::{HeaderMap, header};
 use serde::de::DeserializeOwned;
-use session_cookie::{Claims, Payload, RequestCookies, SessionCookie, bearer_token};
+use session_cookie::{Claims, RequestCookies, bearer_token};
 
 use crate::AuthHandler;
 use crate::request::origin_from_parts;
@@ -17,10 +17,7 @@ impl AuthHandler {
     /// scheme, or without one (behind a trusted proxy) the request's `X-Forwarded-Proto`. An
     /// https request never reads a plain-named cookie.
     pub fn session_claims(&self, headers: &HeaderMap) -> Option<Claims> {
-        self.session_payload(headers)?
-            .claims()
-            .map_err(|e| tracing::debug!(reason = e.reason(), "session payload unreadable"))
-            .ok()
+        self.get_token(headers)
     }
 
     /// [`session_claims`](Self::session_claims) deserialized into your own type, straight from
@@ -42,16 +39,6 @@ impl AuthHandler {
     /// assert!(session.is_none());
     /// ```
     pub fn get_token<T: DeserializeOwned>(&self, headers: &HeaderMap) -> Option<T> {
-        self.session_payload(headers)?
-            .deserialize()
-            .map_err(
-                |e| tracing::debug!(error = %e, "session claims do not fit the requested type"),
-            )
-            .ok()
-    }
-
-    /// The decrypted, time-checked session payload of a request.
-    fn session_payload(&self, headers: &HeaderMap) -> Option<Payload> {
         let config = self.config();
         let now = config.clock.now();
         let cookies = RequestCookies::parse_all_bytes(
@@ -70,27 +57,20 @@ impl AuthHandler {
                 return None;
             }
         };
-        let suite = self.suite(secure);
-        match SessionCookie::from_request(&cookies, &suite.names).token() {
-            Ok(Some(token)) => {
-                return suite
-                    .session
-                    .decode_payload(token, now)
-                    .map_err(|e| tracing::debug!(reason = e.reason(), "session cookie rejected"))
-                    .ok();
-            }
+        let sessions = self.sessions();
+        match sessions.read_as(&cookies, secure, now) {
+            Ok(Some(session)) => return Some(session),
             Ok(None) => {}
             Err(e) => {
-                tracing::debug!(reason = e.reason(), "session cookie unreadable");
+                tracing::debug!(reason = e.reason(), error = %e, "session cookie rejected");
                 return None;
             }
         }
         let authorization = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
         let token = bearer_token(authorization).ok()?;
-        suite
-            .session
-            .decode_payload(&token, now)
-            .map_err(|e| tracing::debug!(reason = e.reason(), "bearer token rejected"))
+        sessions
+            .decode_as(&token, secure, now)
+            .map_err(|e| tracing::debug!(reason = e.reason(), error = %e, "bearer token rejected"))
             .ok()
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use serde::Deserialize;
-use session_cookie::{CookieNames, Secrets, TokenCodec, WireFormat};
+use session_cookie::{Secrets, SessionReader, WireFormat};
 
 use crate::headers::{self, Stage};
 use crate::pattern::{CanonicalPath, PathPattern};
@@ -63,7 +63,7 @@ pub const DEFAULT_API_HEADER_ALLOWLIST: [&str; 14] = [
 /// Or from the JSON file the packaging script writes (see [`EdgeConfig::from_json`]).
 #[derive(Clone)]
 pub struct EdgeConfig {
-    sessions: Vec<SessionFormat>,
+    sessions: SessionReader,
     secure_cookies: bool,
     public_origin: Option<PublicOrigin>,
     signin_path: String,
@@ -74,13 +74,6 @@ pub struct EdgeConfig {
     api_headers: Vec<String>,
     static_export: StaticExport,
     log_decisions: bool,
-}
-
-/// The cookie names and the codec of one wire format.
-#[derive(Debug, Clone)]
-pub(crate) struct SessionFormat {
-    pub(crate) names: CookieNames,
-    pub(crate) codec: TokenCodec,
 }
 
 impl EdgeConfig {
@@ -138,10 +131,10 @@ impl EdgeConfig {
 
     /// The wire formats accepted, first one first.
     pub fn formats(&self) -> impl Iterator<Item = WireFormat> + '_ {
-        self.sessions.iter().map(|s| s.names.format())
+        self.sessions.formats()
     }
 
-    pub(crate) fn sessions(&self) -> &[SessionFormat] {
+    pub(crate) fn sessions(&self) -> &SessionReader {
         &self.sessions
     }
 
@@ -356,18 +349,12 @@ impl EdgeConfigBuilder {
         let secure_cookies = self
             .secure_cookies
             .unwrap_or(public_origin.as_ref().is_none_or(PublicOrigin::is_secure));
-        let mut sessions: Vec<SessionFormat> = Vec::new();
-        for format in self.formats {
-            if sessions.iter().any(|s| s.names.format() == format) {
-                continue;
-            }
-            let mut names = CookieNames::new(format, secure_cookies);
-            if let Some(name) = &self.session_cookie_name {
-                names = names.with_session_token(name.clone());
-            }
-            let codec = TokenCodec::for_session(&names, &self.secrets);
-            sessions.push(SessionFormat { names, codec });
-        }
+        let sessions = SessionReader::for_formats(
+            self.formats,
+            &self.secrets,
+            self.session_cookie_name.as_deref(),
+        )
+        .ok_or_else(|| EdgeError::Config("at least one wire format is needed".into()))?;
 
         let signin_path = self.signin_path;
         if !signin_path.starts_with('/') || signin_path.contains(['?', '#']) {
@@ -695,7 +682,7 @@ mod tests {
         );
         assert!(!c.secure_cookies());
         assert_eq!(
-            c.sessions()[0].names.session_token(),
+            c.sessions().names(false).session_token(),
             "authjs.session-token"
         );
         let c = config(
@@ -705,8 +692,8 @@ mod tests {
         .unwrap();
         assert!(c.secure_cookies());
         assert_eq!(c.public_origin().unwrap().as_str(), "https://example.com");
-        assert_eq!(c.sessions()[0].names.session_token(), "custom");
-        assert_eq!(c.sessions()[0].codec.salt(), "custom");
+        assert_eq!(c.sessions().names(true).session_token(), "custom");
+        assert_eq!(c.sessions().codec(true).salt(), "custom");
         assert!(config(r#"{"wire_format":"v6","secrets":["s"],"protected_paths":[]}"#).is_err());
     }
 

@@ -12,7 +12,7 @@
 
 use serde::Deserialize;
 use session_cookie::time::OffsetDateTime;
-use session_cookie::{RequestCookies, SessionCookie, encode_uri_component};
+use session_cookie::{RequestCookies, encode_uri_component};
 
 use crate::events::{EventConfig, Request, Response};
 use crate::pattern::CanonicalPath;
@@ -24,12 +24,14 @@ pub const NO_STORE: &str = "private, no-cache, no-store";
 /// The reason code of a request without any session cookie.
 pub const NO_SESSION: &str = "no_session";
 
-/// The only claim the edge reads. Deserialized straight from the decrypted payload by
-/// `decode_as`, which checks `exp`/`nbf` on the way (15 s tolerance, as next-auth).
+/// The only claim the edge reads, deserialized straight from the decrypted payload by the one
+/// session reader (which checks `exp`/`nbf` on the way, 15 s tolerance, as next-auth). `sub` is
+/// taken as any JSON value, so that a session the handler accepts (a `jwt` callback may write a
+/// numeric `sub`) is accepted here too; only a string is forwarded.
 #[derive(Deserialize)]
 struct SessionSubject {
     #[serde(default)]
-    sub: Option<String>,
+    sub: Option<serde_json::Value>,
 }
 
 /// What the request's session cookie says.
@@ -55,19 +57,17 @@ pub(crate) fn check_session(
     now: OffsetDateTime,
 ) -> SessionCheck {
     let cookies = RequestCookies::parse_all(headers.values("cookie"));
-    for session in config.sessions() {
-        match SessionCookie::from_request(&cookies, &session.names).token() {
-            Ok(Some(token)) => {
-                return match session.codec.decode_as::<SessionSubject>(token, now) {
-                    Ok(subject) => SessionCheck::Valid(subject.sub),
-                    Err(e) => SessionCheck::Invalid(e.reason()),
-                };
-            }
-            Ok(None) => {}
-            Err(e) => return SessionCheck::Invalid(e.reason()),
-        }
+    match config
+        .sessions()
+        .read_as::<SessionSubject>(&cookies, config.secure_cookies(), now)
+    {
+        Ok(Some(subject)) => SessionCheck::Valid(match subject.sub {
+            Some(serde_json::Value::String(sub)) => Some(sub),
+            _ => None,
+        }),
+        Ok(None) => SessionCheck::Missing,
+        Err(e) => SessionCheck::Invalid(e.reason()),
     }
-    SessionCheck::Missing
 }
 
 /// Whether a `sub` can go into a header as is: visible ASCII and spaces, at most 256 bytes.

@@ -4,7 +4,6 @@ use std::fmt;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
@@ -127,104 +126,41 @@ impl TokenCodec {
         Ok(token)
     }
 
-    /// Decrypt a token and check its time claims at `now` (15 s tolerance).
-    pub fn decode(&self, token: &str, now: OffsetDateTime) -> Result<Claims, Error> {
-        let plaintext = self.keyring.decrypt(token, self.max_token_len)?;
-        let claims = Claims::from_map(crate::json::object_from_slice(&plaintext)?);
-        claims.validate_times(now)?;
-        Ok(claims)
-    }
-
-    /// Decrypt a token and check its time claims, keeping the payload as JSON text.
+    /// Decrypt a token and check its time claims at `now` (15 s tolerance): [`decode_as`]
+    /// into [`Claims`].
     ///
-    /// Cheaper than [`decode`](Self::decode) when the caller needs only some of the claims
-    /// (an API route reading the user id, the edge gate): the time check reads `exp`, `nbf` and
-    /// `iat` without building the claims, and [`Payload::deserialize`] then goes straight from
-    /// the JSON text into the caller's type, borrowing strings where it can.
-    pub fn decode_payload(&self, token: &str, now: OffsetDateTime) -> Result<Payload, Error> {
-        let plaintext = self.keyring.decrypt(token, self.max_token_len)?;
-        // One object, each name once (serde fills a struct from a JSON array too, and would
-        // take either of two `exp`s depending on the type).
-        crate::json::ensure_unique_members(&plaintext)?;
-        let times: TimeClaims =
-            serde_json::from_slice(&plaintext).map_err(|_| Error::PayloadNotJsonObject)?;
-        crate::claims::check_times(
-            times.exp.as_ref(),
-            times.nbf.as_ref(),
-            times.iat.as_ref(),
-            now,
-        )?;
-        Ok(Payload { json: plaintext })
+    /// [`decode_as`]: Self::decode_as
+    pub fn decode(&self, token: &str, now: OffsetDateTime) -> Result<Claims, Error> {
+        self.decode_as(token, now)
     }
 
-    /// [`decode`](Self::decode) into a typed value in one pass over the JSON, without building
-    /// the intermediate claims: the time claims are read on the way through.
+    /// Decrypt a token, check it and deserialize its payload into `T` — the one decoder every
+    /// reader of this workspace goes through, so that all of them judge a token alike:
+    ///
+    /// 1. the JWE is decrypted with the first secret whose key fits (see [`Secrets`]);
+    /// 2. the payload must be one JSON object naming each member once, at any depth
+    ///    ([`crate::json`]);
+    /// 3. `exp`, `nbf` and `iat`, where present, must be numbers (`null` is not absent): `exp`
+    ///    more than 15 s past is [`Error::Expired`], `nbf` more than 15 s ahead is refused;
+    /// 4. the payload is deserialized into `T` (any shape mismatch is
+    ///    [`Error::ClaimsShape`], naming the kind of mismatch but never a value).
+    ///
+    /// `T` can be as small as the one claim a caller reads: serde skips the rest.
     pub fn decode_as<T: DeserializeOwned>(
         &self,
         token: &str,
         now: OffsetDateTime,
     ) -> Result<T, Error> {
         let plaintext = self.keyring.decrypt(token, self.max_token_len)?;
-        crate::json::ensure_unique_members(&plaintext)?;
-        let mut times = crate::tee::TimeSlots::default();
-        let result = crate::tee::deserialize_with_times::<T>(&plaintext, &mut times);
-        // The payload's own problems (not an object, bad time claims) come first, as in `decode`.
-        if !times.saw_object {
-            return Err(Error::PayloadNotJsonObject);
-        }
+        let times = crate::json::scan_payload(&plaintext)?;
         crate::claims::check_times(
             times.exp.as_ref(),
             times.nbf.as_ref(),
             times.iat.as_ref(),
             now,
         )?;
-        result.map_err(|e| Error::ClaimsShape(crate::claims::shape_error(&e)))
-    }
-}
-
-/// The registered time claims, read without touching the rest of the payload (other members
-/// are skipped by serde without allocating).
-#[derive(serde::Deserialize)]
-struct TimeClaims {
-    #[serde(default)]
-    exp: Option<Value>,
-    #[serde(default)]
-    nbf: Option<Value>,
-    #[serde(default)]
-    iat: Option<Value>,
-}
-
-/// A decrypted payload whose time claims have been checked, still as JSON text.
-///
-/// `Debug` shows its length only. The bytes are zeroed on drop.
-pub struct Payload {
-    json: Zeroizing<Vec<u8>>,
-}
-
-impl Payload {
-    /// The claims, parsed into a JSON object.
-    pub fn claims(&self) -> Result<Claims, Error> {
-        match serde_json::from_slice::<Value>(&self.json) {
-            Ok(Value::Object(map)) => Ok(Claims::from_map(map)),
-            _ => Err(Error::PayloadNotJsonObject),
-        }
-    }
-
-    /// Deserialize straight from the JSON text; `T` may borrow strings from it.
-    pub fn deserialize<'a, T: serde::Deserialize<'a>>(&'a self) -> Result<T, Error> {
-        serde_json::from_slice(&self.json)
+        serde_json::from_slice(&plaintext)
             .map_err(|e| Error::ClaimsShape(crate::claims::shape_error(&e)))
-    }
-
-    /// The payload's JSON text (it contains the session's claims: treat it as secret).
-    pub fn expose_json(&self) -> &[u8] {
-        &self.json
-    }
-}
-
-impl fmt::Debug for Payload {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Payload([redacted; {} bytes])", self.json.len())
     }
 }
 
@@ -275,10 +211,6 @@ mod tests {
                     "{json}"
                 );
                 assert_eq!(
-                    codec.decode_payload(&token, now).unwrap_err(),
-                    Error::DuplicateMember
-                );
-                assert_eq!(
                     codec.decode_as::<Sub>(&token, now).err(),
                     Some(Error::DuplicateMember)
                 );
@@ -290,7 +222,6 @@ mod tests {
             // The control: the same payload without the repeat is a session for all of them.
             let token = sealed(&codec, &format!(r#"{{"sub":"a","exp":{future}}}"#));
             assert!(codec.decode(&token, now).is_ok());
-            assert!(codec.decode_payload(&token, now).is_ok());
             assert!(codec.decode_as::<Sub>(&token, now).is_ok());
         }
     }

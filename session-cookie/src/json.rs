@@ -46,6 +46,67 @@ pub fn ensure_unique_members(json: &[u8]) -> Result<(), Error> {
     classify(result, &duplicate)
 }
 
+/// The registered time claims at the top level of a payload, as they were written (`null`
+/// included: a `null` `exp` is a malformed `exp`, not a missing one).
+#[derive(Debug, Default)]
+pub(crate) struct TimeClaims {
+    pub(crate) exp: Option<Value>,
+    pub(crate) nbf: Option<Value>,
+    pub(crate) iat: Option<Value>,
+}
+
+/// [`ensure_unique_members`], keeping the top-level `exp`, `nbf` and `iat` on the way: the one
+/// pass every token decoder makes before deserializing the caller's type.
+pub(crate) fn scan_payload(json: &[u8]) -> Result<TimeClaims, Error> {
+    let duplicate = Cell::new(false);
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let result = de
+        .deserialize_any(TimesAtTopLevel {
+            duplicate: &duplicate,
+        })
+        .and_then(|times| de.end().map(|()| times));
+    classify(result, &duplicate)
+}
+
+/// The top level of a payload: an object, checked like any other, whose time members are kept.
+struct TimesAtTopLevel<'c> {
+    duplicate: &'c Cell<bool>,
+}
+
+impl<'de> Visitor<'de> for TimesAtTopLevel<'_> {
+    type Value = TimeClaims;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TimeClaims, A::Error> {
+        let mut seen = SeenNames::default();
+        let mut times = TimeClaims::default();
+        let checker = Checker {
+            duplicate: self.duplicate,
+        };
+        let builder = Builder {
+            duplicate: self.duplicate,
+        };
+        while let Some(Name(name)) = map.next_key::<Name<'de>>()? {
+            if !seen.insert(name.clone()) {
+                self.duplicate.set(true);
+                return Err(de::Error::custom("duplicate member name"));
+            }
+            let slot = match name.as_ref() {
+                "exp" => &mut times.exp,
+                "nbf" => &mut times.nbf,
+                "iat" => &mut times.iat,
+                _ => {
+                    map.next_value_seed(Node(checker))?;
+                    continue;
+                }
+            };
+            *slot = Some(map.next_value_seed(Node(builder))?);
+        }
+        Ok(times)
+    }
+}
+
 /// Parse `json` into a JSON object, refusing repeated member names at any depth (see
 /// [`ensure_unique_members`] for the errors).
 ///
@@ -311,6 +372,35 @@ mod tests {
             );
             assert_eq!(object_from_slice(json), Err(Error::PayloadNotJsonObject));
         }
+    }
+
+    #[test]
+    fn the_scan_keeps_top_level_times_as_written() {
+        let json = br#"{"sub":"u","nested":{"exp":1},"exp":99,"iat":null,"\u006ebf":7}"#;
+        let times = scan_payload(json).unwrap();
+        assert_eq!(times.exp, Some(Value::from(99)));
+        assert_eq!(
+            times.iat,
+            Some(Value::Null),
+            "null is kept, not read as absent"
+        );
+        assert_eq!(times.nbf, Some(Value::from(7)), "escaped names match");
+        assert_eq!(
+            scan_payload(br#"{"exp":1,"e\u0078p":2}"#).unwrap_err(),
+            Error::DuplicateMember
+        );
+        assert_eq!(
+            scan_payload(br#"{"exp":{"a":1,"a":2}}"#).unwrap_err(),
+            Error::DuplicateMember
+        );
+        assert_eq!(
+            scan_payload(b"[1]").unwrap_err(),
+            Error::PayloadNotJsonObject
+        );
+        assert_eq!(
+            scan_payload(b"{} x").unwrap_err(),
+            Error::PayloadNotJsonObject
+        );
     }
 
     #[test]

@@ -54,7 +54,8 @@
 //! |---|---|
 //! | format and names | [`WireFormat`], [`CookieNames`] |
 //! | secrets and keys | [`AuthSecret`], [`Secrets`], [`kdf`] |
-//! | session JWT | [`TokenCodec`], [`Claims`], [`Payload`] |
+//! | the session of a request | [`SessionReader`]: the one reader every tier uses |
+//! | session JWT | [`TokenCodec`] (one decoder, [`TokenCodec::decode_as`]), [`Claims`], strict JSON in [`json`] |
 //! | cookies in and out | [`RequestCookies`], [`SetCookie`], [`SessionCookie`] (chunks) |
 //! | CSRF | [`CsrfProtection`], [`CsrfToken`] |
 //! | OAuth checks | [`OAuthChecks`], [`CheckKind`] |
@@ -115,14 +116,14 @@ pub mod kdf;
 mod names;
 mod request_cookies;
 mod secret;
+mod session;
 mod set_cookie;
-mod tee;
 
 pub use bearer::bearer_token;
 pub use checks::{CHECK_MAX_AGE_SECS, CheckKind, OAuthChecks};
 pub use chunk::SessionCookie;
 pub use claims::{CLOCK_TOLERANCE_SECS, Claims};
-pub use codec::{DEFAULT_MAX_AGE_SECS, DEFAULT_MAX_TOKEN_LEN, Payload, TokenCodec};
+pub use codec::{DEFAULT_MAX_AGE_SECS, DEFAULT_MAX_TOKEN_LEN, TokenCodec};
 pub use csrf::{CsrfOutcome, CsrfProtection, CsrfToken};
 #[cfg(feature = "getrandom")]
 pub use env::OsRandom;
@@ -134,6 +135,7 @@ pub use format::WireFormat;
 pub use names::CookieNames;
 pub use request_cookies::{MAX_REQUEST_COOKIES, RequestCookies};
 pub use secret::{AuthSecret, Secrets};
+pub use session::SessionReader;
 pub use set_cookie::{SameSite, SetCookie, encode_uri_component};
 
 /// Re-exported so callers name the same `time` types this crate's API uses.

@@ -95,8 +95,6 @@ proptest! {
         let token = codec.encode(&mut stamped, now(), &OsRandom).unwrap();
         let decoded = codec.decode(&token, now()).unwrap();
         prop_assert_eq!(decoded.as_map(), stamped.as_map());
-        let via_payload = codec.decode_payload(&token, now()).unwrap().claims().unwrap();
-        prop_assert_eq!(via_payload.as_map(), stamped.as_map());
         let typed: Map<String, Value> = codec.decode_as(&token, now()).unwrap();
         prop_assert_eq!(&typed, stamped.as_map());
         // Every original member survives unchanged (stamping only sets iat, exp, jti).

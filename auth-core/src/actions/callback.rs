@@ -5,7 +5,7 @@
 //! next-auth's error redirect, never in a session.
 
 use http::StatusCode;
-use session_cookie::{CheckKind, Claims, SessionCookie, WireFormat};
+use session_cookie::{CheckKind, Claims, WireFormat};
 use subtle::ConstantTimeEq;
 use time::Duration;
 
@@ -145,9 +145,8 @@ pub(crate) async fn complete(ctx: &Ctx<'_>) -> Reply {
         }
     };
     let jwt = match ctx
-        .suite
-        .session
-        .encode(&mut token, ctx.now, ctx.config.rng.as_ref())
+        .sessions
+        .encode(&mut token, ctx.secure, ctx.now, ctx.config.rng.as_ref())
     {
         Ok(jwt) => jwt,
         Err(e) => {
@@ -160,8 +159,9 @@ pub(crate) async fn complete(ctx: &Ctx<'_>) -> Reply {
     let expires = ctx
         .now
         .saturating_add(Duration::seconds(ctx.config.session_max_age));
-    let store = SessionCookie::from_request(&ctx.req.cookies, &ctx.suite.names);
-    let session_cookies = store.write(&jwt, expires);
+    let session_cookies = ctx
+        .sessions
+        .write(&ctx.req.cookies, ctx.secure, &jwt, expires);
 
     ctx.config.events.sign_in(&user, &account, &profile).await;
     Reply::redirect(ctx.callback_url.clone())

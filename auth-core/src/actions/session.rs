@@ -2,7 +2,7 @@
 
 use http::StatusCode;
 use serde_json::{Map, Value, json};
-use session_cookie::{Claims, SessionCookie, WireFormat};
+use session_cookie::{Claims, WireFormat};
 use time::{Duration, OffsetDateTime};
 
 use crate::callbacks::{JwtParams, JwtTrigger};
@@ -34,23 +34,14 @@ fn no_session(format: WireFormat) -> Value {
 
 async fn respond(ctx: &Ctx<'_>, trigger: JwtTrigger, data: Option<&Value>) -> Reply {
     let empty = || Reply::json(no_session(ctx.format())).private();
-    let store = SessionCookie::from_request(&ctx.req.cookies, &ctx.suite.names);
-    let token = match store.token() {
-        Ok(Some(token)) => token,
+    let cookies = &ctx.req.cookies;
+    let clear = || ctx.sessions.clear(cookies, ctx.secure);
+    let claims = match ctx.sessions.read(cookies, ctx.secure, ctx.now) {
+        Ok(Some(claims)) => claims,
         Ok(None) => return empty(),
         Err(e) => {
-            tracing::debug!(
-                reason = e.reason(),
-                "session cookie unreadable; clearing it"
-            );
-            return empty().with_cookies(store.clear());
-        }
-    };
-    let claims = match ctx.suite.session.decode(token, ctx.now) {
-        Ok(claims) => claims,
-        Err(e) => {
-            tracing::debug!(reason = e.reason(), "session token rejected; clearing it");
-            return empty().with_cookies(store.clear());
+            tracing::debug!(reason = e.reason(), "session cookie rejected; clearing it");
+            return empty().with_cookies(clear());
         }
     };
     let params = JwtParams {
@@ -63,10 +54,10 @@ async fn respond(ctx: &Ctx<'_>, trigger: JwtTrigger, data: Option<&Value>) -> Re
     };
     let mut token = match ctx.config.callbacks.jwt(params).await {
         Ok(Some(token)) => token,
-        Ok(None) => return empty().with_cookies(store.clear()),
+        Ok(None) => return empty().with_cookies(clear()),
         Err(e) => {
             tracing::error!(error = %e, "jwt callback failed; ending the session");
-            return empty().with_cookies(store.clear());
+            return empty().with_cookies(clear());
         }
     };
 
@@ -80,17 +71,18 @@ async fn respond(ctx: &Ctx<'_>, trigger: JwtTrigger, data: Option<&Value>) -> Re
         Ok(body) => body,
         Err(e) => {
             tracing::error!(error = %e, "session callback failed; ending the session");
-            return empty().with_cookies(store.clear());
+            return empty().with_cookies(clear());
         }
     };
 
     // Rolling expiry, as next-auth: every read re-issues the token with a fresh `exp`.
-    let cookies = match ctx
-        .suite
-        .session
-        .encode(&mut token, ctx.now, ctx.config.rng.as_ref())
-    {
-        Ok(jwt) => store.write(&jwt, expires),
+    let cookies = match ctx.sessions.encode(
+        &mut token,
+        ctx.secure,
+        ctx.now,
+        ctx.config.rng.as_ref(),
+    ) {
+        Ok(jwt) => ctx.sessions.write(cookies, ctx.secure, &jwt, expires),
         Err(e) => {
             // Keep the cookie the browser has (still valid until its `exp`) rather than fail.
             tracing::warn!(error = %e, "cannot re-issue the session token; keeping the current one");

@@ -1,7 +1,5 @@
 //! `GET /signout` (the confirmation page) and `POST /signout` (end the session).
 
-use session_cookie::SessionCookie;
-
 use crate::error::Failure;
 use crate::handler::Ctx;
 use crate::pages;
@@ -21,13 +19,12 @@ pub(crate) async fn complete(ctx: &Ctx<'_>) -> Reply {
     if !ctx.csrf.verified {
         return ctx.fail(Failure::SignOutCsrf);
     }
-    let store = SessionCookie::from_request(&ctx.req.cookies, &ctx.suite.names);
     // A session that cannot be read is still cleared; the event just gets no token.
-    let token = store
-        .token()
+    let token = ctx
+        .sessions
+        .read(&ctx.req.cookies, ctx.secure, ctx.now)
         .ok()
-        .flatten()
-        .and_then(|t| ctx.suite.session.decode(t, ctx.now).ok());
+        .flatten();
     ctx.config.events.sign_out(token.as_ref()).await;
 
     // A provider may end its own session too (Cognito's hosted-UI logout). The IdP accepts only
@@ -42,7 +39,7 @@ pub(crate) async fn complete(ctx: &Ctx<'_>) -> Reply {
             break;
         }
     }
-    Reply::redirect(destination).with_cookies(store.clear())
+    Reply::redirect(destination).with_cookies(ctx.sessions.clear(&ctx.req.cookies, ctx.secure))
 }
 
 /// The fixed URL a provider's own logout comes back to: `<base URL>/signout/<provider id>`.

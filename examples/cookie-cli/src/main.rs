@@ -28,7 +28,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use session_cookie::time::OffsetDateTime;
 use session_cookie::{
-    Claims, Clock, CookieNames, Error, OsRandom, RequestCookies, Secrets, SessionCookie,
+    Claims, Clock, CookieNames, Error, OsRandom, RequestCookies, Secrets, SessionReader,
     SystemClock, TokenCodec, WireFormat,
 };
 
@@ -66,7 +66,8 @@ struct Common {
     /// input (encode then reads the claims from the rest).
     #[arg(long, conflicts_with = "secrets")]
     secret_stdin: bool,
-    /// HKDF salt. Default: "" for v4, the session cookie name for v5.
+    /// HKDF salt, for `--token` only. Default: "" for v4, the session cookie name for v5 (a
+    /// `--cookie-header` is always read with the default, as every tier reads it).
     #[arg(long)]
     salt: Option<String>,
     /// The secure (https) cookie names: __Secure-next-auth.session-token / __Secure-authjs.session-token.
@@ -114,6 +115,9 @@ impl From<Error> for Failure {
 struct Setup {
     names: CookieNames,
     codec: TokenCodec,
+    /// The session reader of the format, when the salt is the format's own (a cookie header is
+    /// read the way every tier reads it).
+    reader: Option<SessionReader>,
     now: OffsetDateTime,
 }
 
@@ -166,24 +170,38 @@ fn setup(common: &Common, stdin: &mut dyn BufRead) -> Result<Setup, Failure> {
         .clone()
         .unwrap_or_else(|| format.session_salt(names.session_token()).to_owned());
     let codec = TokenCodec::new(format, &secrets, &salt);
+    let reader = (salt == format.session_salt(names.session_token()))
+        .then(|| SessionReader::new(format, &secrets));
     let now = match common.now {
         Some(secs) => {
             OffsetDateTime::from_unix_timestamp(secs).map_err(|_| Failure("invalid_time"))?
         }
         None => SystemClock.now(),
     };
-    Ok(Setup { names, codec, now })
+    Ok(Setup {
+        names,
+        codec,
+        reader,
+        now,
+    })
 }
 
 fn decode(args: DecodeArgs, stdin: &mut dyn BufRead) -> Result<String, Failure> {
-    let Setup { names, codec, now } = setup(&args.common, stdin)?;
+    let Setup {
+        names,
+        codec,
+        reader,
+        now,
+    } = setup(&args.common, stdin)?;
     let claims = match (&args.token, &args.cookie_header) {
         (Some(token), _) => codec.decode(token, now)?,
         (None, Some(header)) => {
+            // The session reader of the tiers: names of the scheme, strict chunks, one decoder.
+            let reader = reader.ok_or(Failure("salt_not_for_cookie_header"))?;
             let cookies = RequestCookies::parse(header);
-            let session = SessionCookie::from_request(&cookies, &names);
-            let token = session.token()?.ok_or(Error::NoTokenOrBadHeader)?;
-            codec.decode(token, now)?
+            reader
+                .read(&cookies, names.secure(), now)?
+                .ok_or(Error::NoTokenOrBadHeader)?
         }
         (None, None) => return Err(Failure("no_token_or_bad_header")),
     };

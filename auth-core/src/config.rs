@@ -3,7 +3,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use session_cookie::{Clock, RandomSource, Secrets, SystemClock, WireFormat};
+use session_cookie::{
+    Clock, PublicOrigin, RandomSource, Secrets, SystemClock, WireFormat, parse_flag,
+};
 use url::Url;
 
 use crate::callbacks::{Callbacks, DefaultCallbacks, Events, NoEvents};
@@ -21,32 +23,13 @@ pub const MAX_SESSION_MAX_AGE_SECS: i64 = 10 * 366 * 24 * 60 * 60;
 /// Largest request body the handler reads (forms and JSON from `next-auth/react` are tiny).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// The public origin the browser sees, e.g. `https://app.example.com`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PublicOrigin {
-    origin: String,
-    secure: bool,
-}
-
-impl PublicOrigin {
-    /// `scheme://host[:port]`, no trailing slash.
-    pub fn as_str(&self) -> &str {
-        &self.origin
-    }
-
-    /// Whether the scheme is `https` (cookies are then `Secure` and `__Secure-`/`__Host-`).
-    pub fn is_secure(&self) -> bool {
-        self.secure
-    }
-
-    pub(crate) fn from_url(url: &Url) -> Option<Self> {
-        match url.scheme() {
-            "http" | "https" if url.host_str().is_some() => Some(PublicOrigin {
-                origin: url.origin().ascii_serialization(),
-                secure: url.scheme() == "https",
-            }),
-            _ => None,
+/// The public origin of a configured URL, when it has one (`http(s)` with a host).
+fn origin_of(url: &Url) -> Option<PublicOrigin> {
+    match url.scheme() {
+        "http" | "https" if url.host_str().is_some() => {
+            PublicOrigin::parse(&url.origin().ascii_serialization()).ok()
         }
+        _ => None,
     }
 }
 
@@ -141,15 +124,14 @@ impl AuthConfig {
     ) -> Result<AuthConfigBuilder, Error> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
 
-        let format = match get("NEXTAUTH_WIRE_FORMAT").as_deref().map(str::trim) {
-            None | Some("v4") => WireFormat::NextAuthV4,
-            Some("v5") => WireFormat::AuthJsV5,
-            Some(_) => {
-                return Err(Error::MalformedVariable {
+        let format = match get("NEXTAUTH_WIRE_FORMAT") {
+            None => WireFormat::NextAuthV4,
+            Some(name) => name.trim().parse().map_err(|e: session_cookie::Error| {
+                Error::MalformedVariable {
                     variable: "NEXTAUTH_WIRE_FORMAT",
-                    problem: "expected v4 or v5".into(),
-                });
-            }
+                    problem: e.to_string(),
+                }
+            })?,
         };
 
         let (secret_var, secret) = match (get("NEXTAUTH_SECRET"), get("AUTH_SECRET")) {
@@ -171,10 +153,10 @@ impl AuthConfig {
             problem: e.to_string(),
         })?;
 
-        let trust_host = match get("AUTH_TRUST_HOST").as_deref().map(str::trim) {
-            None | Some("false" | "0") => false,
-            Some("true" | "1") => true,
-            Some(_) => {
+        let trust_host = match get("AUTH_TRUST_HOST").as_deref().map(parse_flag) {
+            None => false,
+            Some(Some(flag)) => flag,
+            Some(None) => {
                 return Err(Error::MalformedVariable {
                     variable: "AUTH_TRUST_HOST",
                     problem: "expected true or false".into(),
@@ -292,7 +274,7 @@ impl AuthConfigBuilder {
             variable,
             problem: format!("not a URL ({e})"),
         })?;
-        if PublicOrigin::from_url(&parsed).is_none() {
+        if origin_of(&parsed).is_none() {
             return Err(Error::MalformedVariable {
                 variable,
                 problem: "expected an http:// or https:// URL with a host".into(),
@@ -383,7 +365,7 @@ impl AuthConfigBuilder {
 
     /// Check and freeze the configuration.
     pub fn build(self) -> Result<AuthConfig, Error> {
-        let public_origin = self.public_url.as_ref().and_then(PublicOrigin::from_url);
+        let public_origin = self.public_url.as_ref().and_then(origin_of);
         let base_path = match (&self.base_path, &self.public_url) {
             (Some(path), _) => path.clone(),
             (None, Some(url)) if url.path() != "/" => url.path().to_owned(),

@@ -101,12 +101,13 @@ pub use callbacks::{
 };
 pub use config::{
     AuthConfig, AuthConfigBuilder, DEFAULT_MAX_BODY_BYTES, MAX_SESSION_MAX_AGE_SECS, Pages,
-    PublicOrigin,
 };
 pub use error::{BoxError, Error};
 pub use handler::AuthHandler;
 pub use provider::Provider;
 pub use session_cookie;
+/// The public origin type of the workspace (re-exported from [`session_cookie`]).
+pub use session_cookie::PublicOrigin;
 
 /// The default base path, as next-auth's (`/api/auth`).
 pub const DEFAULT_BASE_PATH: &str = "/api/auth";

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use serde::Deserialize;
-use session_cookie::{Secrets, SessionReader, WireFormat};
+use session_cookie::{PublicOrigin, Secrets, SessionReader, WireFormat};
 
 use crate::headers::{self, Stage};
 use crate::pattern::{CanonicalPath, PathPattern};
@@ -345,7 +345,8 @@ impl EdgeConfigBuilder {
             .public_origin
             .as_deref()
             .map(PublicOrigin::parse)
-            .transpose()?;
+            .transpose()
+            .map_err(|_| EdgeError::PublicOrigin)?;
         let secure_cookies = self
             .secure_cookies
             .unwrap_or(public_origin.as_ref().is_none_or(PublicOrigin::is_secure));
@@ -435,64 +436,6 @@ fn check_header_name(name: &str, stage: Stage) -> Result<(), EdgeError> {
     })
 }
 
-/// `scheme://host[:port]`, lower-cased, no path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PublicOrigin {
-    origin: String,
-    secure: bool,
-}
-
-impl PublicOrigin {
-    /// Parse `http(s)://host[:port]` (a trailing `/` is tolerated).
-    pub fn parse(origin: &str) -> Result<Self, EdgeError> {
-        let lower = origin.to_ascii_lowercase();
-        let (secure, authority) = if let Some(rest) = lower.strip_prefix("https://") {
-            (true, rest)
-        } else if let Some(rest) = lower.strip_prefix("http://") {
-            (false, rest)
-        } else {
-            return Err(EdgeError::PublicOrigin);
-        };
-        let authority = authority.strip_suffix('/').unwrap_or(authority);
-        let valid = !authority.is_empty()
-            && !authority.starts_with(':')
-            && authority
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
-        if !valid {
-            return Err(EdgeError::PublicOrigin);
-        }
-        let scheme = if secure { "https" } else { "http" };
-        Ok(PublicOrigin {
-            origin: format!("{scheme}://{authority}"),
-            secure,
-        })
-    }
-
-    /// `https://www.example.com`.
-    pub fn as_str(&self) -> &str {
-        &self.origin
-    }
-
-    /// `www.example.com` (with `:port` if there is one).
-    pub fn host(&self) -> &str {
-        self.origin
-            .split_once("://")
-            .map_or(self.origin.as_str(), |(_, host)| host)
-    }
-
-    /// Whether the scheme is `https`.
-    pub fn is_secure(&self) -> bool {
-        self.secure
-    }
-}
-
-impl fmt::Display for PublicOrigin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.origin)
-    }
-}
-
 /// The JSON file. No `Debug`: it holds the secrets as plain strings until they move into
 /// [`Secrets`].
 #[derive(Deserialize)]
@@ -561,12 +504,10 @@ impl ConfigFile {
             Some(OneOrMany::Many(list)) => list,
         }
         .iter()
-        .map(|f| match f.as_str() {
-            "v4" => Ok(WireFormat::NextAuthV4),
-            "v5" => Ok(WireFormat::AuthJsV5),
-            _ => Err(EdgeError::Config(
-                "wire_format must be \"v4\", \"v5\" or a list of them".into(),
-            )),
+        .map(|f| {
+            f.parse::<WireFormat>().map_err(|_| {
+                EdgeError::Config("wire_format must be \"v4\", \"v5\" or a list of them".into())
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
 

@@ -130,7 +130,7 @@ pub mod rewrite;
 
 pub use config::{
     DEFAULT_API_HEADER_ALLOWLIST, DEFAULT_API_PREFIX, DEFAULT_EXCLUDED_PATHS, DEFAULT_SIGNIN_PATH,
-    EdgeConfig, EdgeConfigBuilder, PublicOrigin,
+    EdgeConfig, EdgeConfigBuilder,
 };
 pub use error::EdgeError;
 pub use events::{CloudFrontEvent, EdgeResult, EventType, Origin, Request, Response};
@@ -138,6 +138,8 @@ pub use handler::{Decision, Handled, handle_event, handle_event_json};
 pub use headers::{HeaderValue, Headers};
 pub use pattern::{CanonicalPath, PathPattern};
 pub use rewrite::StaticExport;
+/// The public origin type of the workspace (re-exported from [`session_cookie`]).
+pub use session_cookie::PublicOrigin;
 
 /// Re-exported so callers name the same types this crate's API uses.
 pub use session_cookie;

@@ -99,6 +99,14 @@ pub enum Error {
     #[error("the random source failed")]
     RandomSource,
 
+    /// A wire format name other than `v4` or `v5`.
+    #[error("expected the wire format v4 or v5")]
+    UnknownWireFormat,
+
+    /// A public origin that is not `http(s)://host[:port]`.
+    #[error("the public origin must be http(s)://host[:port], without a path")]
+    MalformedOrigin,
+
     /// An OAuth check cookie (state, PKCE, nonce) is absent.
     #[error("the {0} check cookie is missing")]
     CheckMissing(&'static str),
@@ -135,6 +143,7 @@ impl Error {
             Error::CheckMissing(_) => "check_missing",
             Error::CheckProviderMismatch(_) => "check_provider_mismatch",
             Error::CheckValueMissing(_) => "check_value_missing",
+            Error::UnknownWireFormat | Error::MalformedOrigin => "invalid_setting",
         }
     }
 

@@ -44,3 +44,40 @@ impl WireFormat {
         }
     }
 }
+
+impl std::str::FromStr for WireFormat {
+    type Err = crate::Error;
+
+    /// `v4` or `v5`, as `NEXTAUTH_WIRE_FORMAT` and the edge's `wire_format` spell them.
+    fn from_str(s: &str) -> Result<Self, crate::Error> {
+        match s {
+            "v4" => Ok(WireFormat::NextAuthV4),
+            "v5" => Ok(WireFormat::AuthJsV5),
+            _ => Err(crate::Error::UnknownWireFormat),
+        }
+    }
+}
+
+impl std::fmt::Display for WireFormat {
+    /// `v4` or `v5`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            WireFormat::NextAuthV4 => "v4",
+            WireFormat::AuthJsV5 => "v5",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_its_name() {
+        for format in [WireFormat::NextAuthV4, WireFormat::AuthJsV5] {
+            assert_eq!(format.to_string().parse::<WireFormat>(), Ok(format));
+        }
+        assert!("V4".parse::<WireFormat>().is_err());
+        assert!(" v5".parse::<WireFormat>().is_err());
+    }
+}

@@ -52,7 +52,7 @@
 //!
 //! | Concern | Items |
 //! |---|---|
-//! | format and names | [`WireFormat`], [`CookieNames`] |
+//! | format, names, origin, settings | [`WireFormat`] (`"v4".parse()`), [`CookieNames`], [`PublicOrigin`], [`parse_flag`] |
 //! | secrets and keys | [`AuthSecret`], [`Secrets`], [`kdf`] |
 //! | the session of a request | [`SessionReader`]: the one reader every tier uses |
 //! | session JWT | [`TokenCodec`] (one decoder, [`TokenCodec::decode_as`]), [`Claims`], strict JSON in [`json`] |
@@ -114,10 +114,12 @@ pub mod json;
 mod jwe;
 pub mod kdf;
 mod names;
+mod origin;
 mod request_cookies;
 mod secret;
 mod session;
 mod set_cookie;
+mod settings;
 
 pub use bearer::bearer_token;
 pub use checks::{CHECK_MAX_AGE_SECS, CheckKind, OAuthChecks};
@@ -133,10 +135,12 @@ pub use env::{Clock, FixedClock, RandomSource, SystemClock};
 pub use error::{ChunkProblem, Error, Malformed};
 pub use format::WireFormat;
 pub use names::CookieNames;
+pub use origin::PublicOrigin;
 pub use request_cookies::{MAX_REQUEST_COOKIES, RequestCookies};
 pub use secret::{AuthSecret, Secrets};
 pub use session::SessionReader;
 pub use set_cookie::{SameSite, SetCookie, encode_uri_component};
+pub use settings::parse_flag;
 
 /// Re-exported so callers name the same `time` types this crate's API uses.
 pub use time;

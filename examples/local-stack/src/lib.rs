@@ -20,7 +20,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use async_trait::async_trait;
 use auth_core::axum::Session;
 use auth_core::callbacks::{Callbacks, JwtParams, JwtTrigger};
-use auth_core::session_cookie::Claims;
+use auth_core::session_cookie::{Claims, parse_flag};
 use auth_core::{AuthConfigBuilder, AuthHandler, Error};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -69,10 +69,14 @@ async fn me(Session(claims): Session<Claims>) -> Json<Value> {
 }
 
 fn flag(lookup: &impl Fn(&str) -> Option<String>, variable: &'static str) -> Result<bool, Error> {
-    match lookup(variable).as_deref().map(str::trim) {
-        None | Some("" | "false" | "0") => Ok(false),
-        Some("true" | "1") => Ok(true),
-        Some(_) => Err(Error::MalformedVariable {
+    match lookup(variable)
+        .as_deref()
+        .filter(|v| !v.trim().is_empty())
+        .map(parse_flag)
+    {
+        None => Ok(false),
+        Some(Some(flag)) => Ok(flag),
+        Some(None) => Err(Error::MalformedVariable {
             variable,
             problem: "expected true or false".into(),
         }),

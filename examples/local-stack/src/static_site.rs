@@ -6,6 +6,7 @@
 use std::convert::Infallible;
 use std::path::{Component, Path, PathBuf};
 
+use auth_core::session_cookie::parse_flag;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
@@ -32,10 +33,10 @@ impl StaticSite {
             )
             .into());
         }
-        let trailing_slash = match env("STATIC_TRAILING_SLASH").as_deref() {
-            None | Some("true" | "1") => true,
-            Some("false" | "0") => false,
-            Some(_) => {
+        let trailing_slash = match env("STATIC_TRAILING_SLASH").as_deref().map(parse_flag) {
+            None => true,
+            Some(Some(flag)) => flag,
+            Some(None) => {
                 return Err("STATIC_TRAILING_SLASH is malformed: expected true or false".into());
             }
         };

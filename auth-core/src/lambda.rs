@@ -1,9 +1,11 @@
-//! AWS Lambda adapter: the handler behind API Gateway (HTTP API payload 2.0, REST API 1.0),
-//! Function URLs and ALB, via `lambda_http`.
+//! AWS Lambda adapter: the handler, or any router, behind API Gateway (HTTP API payload 2.0,
+//! REST API 1.0), Function URLs and ALB, via `lambda_http`.
 //!
-//! `lambda_http` does the event translation: the v2 request's `cookies` array becomes the
-//! `Cookie` header, and several `Set-Cookie` headers go out in the v2 response's `cookies` array
-//! (`multiValueHeaders` for REST APIs). This module only moves bodies between the two types.
+//! `lambda_http` does all of the event translation: the v2 request's `cookies` array becomes the
+//! `Cookie` header, several `Set-Cookie` headers go out in the v2 response's `cookies` array
+//! (`multiValueHeaders` for REST APIs), and a body is sent as text or base64 by its
+//! `Content-Type`. This module adds one thing, [`without_stage`], so that routes are matched on
+//! the path the browser asked for.
 //!
 //! ```no_run
 //! use auth_core::{AuthConfig, AuthHandler};
@@ -14,48 +16,95 @@
 //!     auth_core::lambda::run(auth).await
 //! }
 //! ```
+//!
+//! An app with routes of its own (an axum `Router` with `auth.router()` merged in) runs the same
+//! way with [`run_service`]: `lambda_http::Request` is an `http::Request` whose body axum reads
+//! as is.
 
 use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use http::{Request, Response, header};
-use lambda_http::Body;
+use http::{Request, Response};
+use http_body_util::Full;
+use lambda_http::Service;
 
 use crate::AuthHandler;
 
 /// The error type of the Lambda runtime.
 pub type LambdaError = lambda_http::Error;
 
-/// Serve `handler` on the Lambda runtime until it shuts the process down.
+/// Serve `handler`'s `/api/auth/*` on the Lambda runtime until it shuts the process down:
+/// [`run_service`] over [`service`].
 pub async fn run(handler: AuthHandler) -> Result<(), LambdaError> {
-    lambda_http::run(lambda_http::service_fn(
-        move |request: lambda_http::Request| {
-            let handler = handler.clone();
-            async move { Ok::<_, Infallible>(handle(&handler, request).await) }
-        },
-    ))
-    .await
+    run_service(service(handler)).await
 }
 
-/// Answer one Lambda HTTP request.
-///
-/// Routing uses the path as the client sent it, without API Gateway's stage (see
-/// [`without_stage`]).
-pub async fn handle(handler: &AuthHandler, request: lambda_http::Request) -> Response<Body> {
-    let (parts, body) = without_stage(request).into_parts();
-    let bytes = match body {
-        Body::Empty => Bytes::new(),
-        Body::Text(text) => Bytes::from(text),
-        Body::Binary(bytes) => Bytes::from(bytes),
-        _ => Bytes::new(),
-    };
-    into_lambda_response(handler.handle(Request::from_parts(parts, bytes)).await)
+/// Serve any tower service — an axum `Router`, [`service`] — on the Lambda runtime, routing on
+/// the stage-free path ([`without_stage`]). This is `lambda_http::run`, nothing added but the
+/// path.
+pub async fn run_service<S, R, E>(inner: S) -> Result<(), LambdaError>
+where
+    S: Service<lambda_http::Request, Response = R, Error = E> + Send,
+    S::Future: Send + 'static,
+    R: lambda_http::IntoResponse,
+    E: std::fmt::Debug + Into<lambda_http::lambda_runtime::Diagnostic>,
+{
+    lambda_http::run(WithoutStage { inner }).await
+}
+
+/// `handler` as a service of `lambda_http` requests (the body read whole, as API Gateway
+/// delivers it). Wrap it in [`WithoutStage`] or pass it to [`run_service`].
+pub fn service(
+    handler: AuthHandler,
+) -> impl Service<
+    lambda_http::Request,
+    Response = Response<Full<Bytes>>,
+    Error = Infallible,
+    Future: Send,
+> + Clone {
+    lambda_http::service_fn(move |request: lambda_http::Request| {
+        let handler = handler.clone();
+        async move {
+            let (parts, body) = request.into_parts();
+            let bytes = Bytes::copy_from_slice(body.as_ref());
+            let response = handler.handle(Request::from_parts(parts, bytes)).await;
+            Ok(response.map(Full::new))
+        }
+    })
+}
+
+/// A service that sees requests through [`without_stage`]: what [`run_service`] runs, and
+/// what a test drives through `lambda_http::Adapter` to exercise the same path.
+#[derive(Debug, Clone)]
+pub struct WithoutStage<S> {
+    /// The service routed on the stage-free path.
+    pub inner: S,
+}
+
+impl<S> Service<lambda_http::Request> for WithoutStage<S>
+where
+    S: Service<lambda_http::Request>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: lambda_http::Request) -> Self::Future {
+        Box::pin(self.inner.call(without_stage(request)))
+    }
 }
 
 /// The request with its URI path as the client sent it: `lambda_http` prefixes the path of a
 /// REST API (or a named HTTP API stage) with the stage (`/prod/api/auth/...`), so that a base
-/// path would have to name the stage. Use it in front of any router:
-/// `tower::ServiceBuilder::new().map_request(without_stage).service(router)`.
+/// path would have to name the stage. [`run_service`] and [`WithoutStage`] apply it.
 pub fn without_stage(request: lambda_http::Request) -> lambda_http::Request {
     use lambda_http::RequestExt;
     let (mut parts, body) = request.into_parts();
@@ -74,25 +123,4 @@ pub fn without_stage(request: lambda_http::Request) -> lambda_http::Request {
         }
     }
     lambda_http::Request::from_parts(parts, body)
-}
-
-/// Text bodies stay text (no base64 in the API Gateway response); anything else is binary.
-pub fn into_lambda_response(response: Response<Bytes>) -> Response<Body> {
-    let is_text = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("text/") || t.starts_with("application/json"));
-    response.map(|bytes| {
-        if bytes.is_empty() {
-            Body::Empty
-        } else if is_text {
-            match String::from_utf8(bytes.to_vec()) {
-                Ok(text) => Body::Text(text),
-                Err(e) => Body::Binary(e.into_bytes()),
-            }
-        } else {
-            Body::Binary(bytes.to_vec())
-        }
-    })
 }

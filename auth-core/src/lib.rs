@@ -46,7 +46,7 @@
 //! | Feature | What it adds |
 //! |---|---|
 //! | `axum` | `axum::AuthService` to nest at the base path, `axum::Session` / `axum::MaybeSession` extractors, the `axum::SessionLayer` that keeps their answers out of caches, the `axum::RequireSession` layer |
-//! | `lambda` | `lambda::run`: the handler on AWS Lambda behind API Gateway (HTTP and REST APIs) and Function URLs |
+//! | `lambda` | `lambda::run` (the handler) and `lambda::run_service` (any router): AWS Lambda behind API Gateway (HTTP and REST APIs) and Function URLs |
 //!
 //! # Where we differ from next-auth on purpose
 //!

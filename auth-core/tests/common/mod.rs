@@ -141,11 +141,10 @@ pub async fn lambda_round_trip(handler: &AuthHandler, event: Value) -> Value {
     use lambda_http::{Context, LambdaEvent, Service};
     let request: lambda_http::request::LambdaRequest =
         serde_json::from_value(event).expect("lambda_http reads the event");
-    let handler = handler.clone();
-    let service = lambda_http::service_fn(move |req: lambda_http::Request| {
-        let handler = handler.clone();
-        async move { Ok::<_, std::convert::Infallible>(auth_core::lambda::handle(&handler, req).await) }
-    });
+    // Exactly what `auth_core::lambda::run` hands to `lambda_http::run`.
+    let service = auth_core::lambda::WithoutStage {
+        inner: auth_core::lambda::service(handler.clone()),
+    };
     let mut adapter = lambda_http::Adapter::from(service);
     let response = adapter
         .call(LambdaEvent::new(request, Context::default()))

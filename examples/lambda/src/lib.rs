@@ -10,22 +10,13 @@
 //! body above `max_body_bytes` with `413`. The local stack, which has no gateway in front,
 //! sets header and body read timeouts itself (`local_stack::serve`).
 
-use std::convert::Infallible;
-
 use axum::Router;
-use lambda_http::{Request, Service};
 use local_stack::BoxError;
-use tower::ServiceBuilder;
 
-/// The function's HTTP service: the application router, routing on the stage-free path.
-pub fn service(
-    app: Router,
-) -> impl Service<Request, Response = axum::response::Response, Error = Infallible, Future: Send> + Clone
-{
-    ServiceBuilder::new()
-        .map_request(auth_core::lambda::without_stage)
-        .map_request(|request: Request| request.map(axum::body::Body::new))
-        .service(app)
+/// The function's HTTP service: the application router, routing on the stage-free path — what
+/// `auth_core::lambda::run_service` runs. `lambda_http`'s request goes to the router as is.
+pub fn service(app: Router) -> auth_core::lambda::WithoutStage<Router> {
+    auth_core::lambda::WithoutStage { inner: app }
 }
 
 /// The application from the environment (`NEXTAUTH_URL`, `NEXTAUTH_SECRET`, `COGNITO_*`, ...).

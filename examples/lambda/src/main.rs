@@ -1,7 +1,7 @@
 //! `bootstrap` for `provided.al2023`: build it with `cargo lambda build --release --arm64 -p lambda`
 //! (see examples/lambda/README.md).
 
-use lambda::{app_from_env, service};
+use lambda::app_from_env;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
@@ -18,5 +18,5 @@ async fn main() -> Result<(), lambda_http::Error> {
     // A configuration error fails the cold start with one line naming the variable.
     let app = app_from_env(&|name| std::env::var(name).ok())
         .inspect_err(|e| tracing::error!("configuration: {e}"))?;
-    lambda_http::run(service(app)).await
+    auth_core::lambda::run_service(app).await
 }

@@ -373,21 +373,15 @@ impl AuthConfigBuilder {
         };
         let base_path = base_path.trim_end_matches('/').to_owned();
         if !base_path.starts_with('/') || base_path.contains(['?', '#']) {
-            return Err(Error::Config(format!(
-                "the base path must be an absolute path like /api/auth, got {base_path:?}"
-            )));
+            return Err(Error::BasePath { path: base_path });
         }
         if public_origin.is_none() && !self.trust_forwarded_headers {
-            return Err(Error::Config(
-                "set a public URL (NEXTAUTH_URL) or trust forwarded headers (AUTH_TRUST_HOST)"
-                    .into(),
-            ));
+            return Err(Error::NoPublicOrigin);
         }
         if !(1..=MAX_SESSION_MAX_AGE_SECS).contains(&self.session_max_age) {
-            return Err(Error::Config(format!(
-                "the session max age must be 1..={MAX_SESSION_MAX_AGE_SECS} seconds (10 years), got {}",
-                self.session_max_age
-            )));
+            return Err(Error::SessionMaxAge {
+                secs: self.session_max_age,
+            });
         }
         let mut ids = std::collections::HashSet::new();
         for provider in &self.providers {
@@ -397,12 +391,10 @@ impl AuthConfigBuilder {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             {
-                return Err(Error::Config(format!(
-                    "provider id {id:?} must be [A-Za-z0-9_-]+"
-                )));
+                return Err(Error::ProviderId { id: id.to_owned() });
             }
             if !ids.insert(id.to_owned()) {
-                return Err(Error::Config(format!("two providers share the id {id:?}")));
+                return Err(Error::DuplicateProviderId { id: id.to_owned() });
             }
         }
         Ok(AuthConfig {

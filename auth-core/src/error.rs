@@ -30,9 +30,45 @@ pub enum Error {
         problem: String,
     },
 
-    /// The configuration built in code is inconsistent.
-    #[error("invalid configuration: {0}")]
-    Config(String),
+    /// The base path is not an absolute path without query or fragment.
+    #[error(
+        "invalid configuration: the base path must be an absolute path like /api/auth, got {path:?}"
+    )]
+    BasePath {
+        /// The path given (or taken from the public URL).
+        path: String,
+    },
+
+    /// Neither a public URL nor trusted forwarded headers: the handler could not know its own
+    /// origin.
+    #[error(
+        "invalid configuration: set a public URL (NEXTAUTH_URL) or trust forwarded headers (AUTH_TRUST_HOST)"
+    )]
+    NoPublicOrigin,
+
+    /// The session lifetime is outside `1..=`[`MAX_SESSION_MAX_AGE_SECS`](crate::MAX_SESSION_MAX_AGE_SECS).
+    #[error(
+        "invalid configuration: the session max age must be 1..={max} seconds (10 years), got {secs}",
+        max = crate::MAX_SESSION_MAX_AGE_SECS
+    )]
+    SessionMaxAge {
+        /// The lifetime given, in seconds.
+        secs: i64,
+    },
+
+    /// A provider id that cannot be a path segment (`[A-Za-z0-9_-]+` only).
+    #[error("invalid configuration: provider id {id:?} must be [A-Za-z0-9_-]+")]
+    ProviderId {
+        /// The id.
+        id: String,
+    },
+
+    /// Two providers with one id.
+    #[error("invalid configuration: two providers share the id {id:?}")]
+    DuplicateProviderId {
+        /// The id.
+        id: String,
+    },
 
     /// The wire format refused something (a token, a cookie, a secret).
     #[error(transparent)]

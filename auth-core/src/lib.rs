@@ -11,12 +11,11 @@
 //! use auth_core::{AuthConfig, AuthHandler};
 //! use auth_core::session_cookie::{Secrets, WireFormat};
 //!
-//! # fn provider() -> impl auth_core::Provider { auth_core::testing::StaticProvider::cognito_like() }
 //! # fn main() -> Result<(), auth_core::Error> {
 //! // The same variables next-auth reads: NEXTAUTH_SECRET, NEXTAUTH_URL (see `AuthConfig::from_env`).
 //! let config = AuthConfig::builder(WireFormat::NextAuthV4, Secrets::single("same as the Next.js app")?)
 //!     .public_url("https://app.example.com")?
-//!     .provider(provider()) // e.g. cognito_provider::Cognito
+//!     // .provider(cognito) with e.g. cognito_provider::Cognito
 //!     .build()?;
 //! let auth = AuthHandler::new(config);
 //! // auth.handle(request).await answers /api/auth/session, /csrf, /providers, /signin, ...
@@ -81,6 +80,7 @@
 mod actions;
 pub mod callbacks;
 mod config;
+mod context;
 mod error;
 mod handler;
 mod pages;
@@ -88,6 +88,8 @@ pub mod provider;
 pub mod redirect;
 mod request;
 mod response;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 mod token;
 

@@ -72,8 +72,9 @@ pub struct User {
     pub image: Option<String>,
 }
 
-/// An OAuth token from the IdP. `Debug` is redacted.
-#[derive(Clone, PartialEq, Eq)]
+/// An OAuth token from the IdP. `Debug` is redacted. There is no `PartialEq`: compare with
+/// [`matches`](Self::matches), which runs in constant time.
+#[derive(Clone)]
 pub struct OAuthToken(Zeroizing<String>);
 
 impl OAuthToken {
@@ -86,6 +87,12 @@ impl OAuthToken {
     pub fn expose_secret(&self) -> &str {
         &self.0
     }
+
+    /// Whether `candidate` is this token, compared in constant time.
+    pub fn matches(&self, candidate: &str) -> bool {
+        use subtle::ConstantTimeEq;
+        self.0.as_bytes().ct_eq(candidate.as_bytes()).into()
+    }
 }
 
 impl fmt::Debug for OAuthToken {
@@ -95,7 +102,7 @@ impl fmt::Debug for OAuthToken {
 }
 
 /// The tokens of a sign-in or a refresh.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct TokenSet {
     /// `access_token`.
     pub access_token: Option<OAuthToken>,
@@ -112,7 +119,7 @@ pub struct TokenSet {
 }
 
 /// The provider account behind a sign-in, as next-auth's `account`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Account {
     /// The provider id, e.g. `cognito`.
     pub provider: String,

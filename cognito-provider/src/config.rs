@@ -12,18 +12,7 @@ use crate::Error;
 use crate::discovery::Discovery;
 use crate::http::{Timeouts, client, require_secure};
 use crate::jwks::DEFAULT_JWKS_REFETCH_INTERVAL;
-use crate::provider::{Cognito, Inner};
-
-/// How the client authenticates at the token endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ClientAuthMethod {
-    /// `client_secret_basic`: HTTP Basic with the client id and secret (the default, as
-    /// next-auth's).
-    #[default]
-    Basic,
-    /// `client_secret_post`: id and secret in the form body.
-    Post,
-}
+use crate::provider::{ClientAuthMethod, Cognito, Inner};
 
 /// Default clock leeway for `exp`, `iat` and `nbf`: 30 seconds.
 pub const DEFAULT_LEEWAY_SECS: i64 = 30;

@@ -8,6 +8,7 @@ use tokio::sync::OnceCell;
 use url::Url;
 
 use crate::Error;
+use crate::error::{HttpCause, discovery_cause};
 use crate::http::require_secure;
 
 /// The endpoints this crate uses, from a validated discovery document.
@@ -42,26 +43,51 @@ impl Discovery {
             .get_or_try_init(|| async {
                 let metadata = CoreProviderMetadata::discover_async(self.issuer.clone(), client)
                     .await
-                    .map_err(|e| Error::Discovery(describe(&e)))?;
-                endpoints(metadata).map(Arc::new)
+                    .map_err(|e| Error::Discovery {
+                        url: self.document_url(),
+                        cause: discovery_cause(&e),
+                    })?;
+                endpoints(metadata)
+                    .map_err(|what| match what {
+                        Missing::TokenEndpoint => Error::Discovery {
+                            url: self.document_url(),
+                            cause: HttpCause::Invalid("no token_endpoint".into()),
+                        },
+                        Missing::Insecure(e) => e,
+                    })
+                    .map(Arc::new)
             })
             .await
             .cloned()
     }
+
+    /// Where the discovery document is.
+    fn document_url(&self) -> String {
+        format!(
+            "{}/.well-known/openid-configuration",
+            self.issuer.as_str().trim_end_matches('/')
+        )
+    }
 }
 
-fn endpoints(metadata: CoreProviderMetadata) -> Result<Endpoints, Error> {
+/// What makes a discovery document unusable.
+enum Missing {
+    TokenEndpoint,
+    Insecure(Error),
+}
+
+fn endpoints(metadata: CoreProviderMetadata) -> Result<Endpoints, Missing> {
     let authorization = metadata.authorization_endpoint().url().clone();
     let token = metadata
         .token_endpoint()
-        .ok_or_else(|| Error::Discovery("no token_endpoint".into()))?
+        .ok_or(Missing::TokenEndpoint)?
         .url()
         .clone();
     let jwks = metadata.jwks_uri().url().clone();
     // A discovery document can not downgrade the connection to the IdP either.
-    require_secure(&authorization, "authorization_endpoint")?;
-    require_secure(&token, "token_endpoint")?;
-    require_secure(&jwks, "jwks_uri")?;
+    require_secure(&authorization, "authorization_endpoint").map_err(Missing::Insecure)?;
+    require_secure(&token, "token_endpoint").map_err(Missing::Insecure)?;
+    require_secure(&jwks, "jwks_uri").map_err(Missing::Insecure)?;
     let mut logout = authorization.clone();
     logout.set_path("/logout");
     logout.set_query(None);
@@ -72,17 +98,4 @@ fn endpoints(metadata: CoreProviderMetadata) -> Result<Endpoints, Error> {
         jwks,
         logout,
     })
-}
-
-/// The discovery error, without response bodies (which could be anything).
-fn describe<E: std::error::Error>(e: &openidconnect::DiscoveryError<E>) -> String {
-    match e {
-        openidconnect::DiscoveryError::Request(inner) => format!("request failed: {inner}"),
-        openidconnect::DiscoveryError::Response(status, _, _) => format!("HTTP status {status}"),
-        openidconnect::DiscoveryError::Parse(_) => {
-            "the document is not valid discovery JSON".into()
-        }
-        openidconnect::DiscoveryError::Validation(message) => message.clone(),
-        other => other.to_string(),
-    }
 }

@@ -9,6 +9,7 @@ use tokio::sync::{Mutex, RwLock};
 use tokio::time::Instant;
 
 use crate::Error;
+use crate::error::{HttpCause, discovery_cause, without_query};
 
 /// Default minimum time between two JWKS fetches caused by unknown key ids.
 pub const DEFAULT_JWKS_REFETCH_INTERVAL: Duration = Duration::from_secs(10);
@@ -59,7 +60,10 @@ impl JwksCache {
             return Ok(keys);
         }
         if last.is_some_and(|at| at.elapsed() < self.min_interval) {
-            return Err(Error::Http("JWKS unavailable (recent fetch failed)".into()));
+            return Err(Error::Http {
+                url: without_query(self.url.url()),
+                cause: HttpCause::RecentFailure,
+            });
         }
         *last = Some(Instant::now());
         self.fetch(client).await
@@ -88,7 +92,10 @@ impl JwksCache {
             }
             Err(e) => {
                 tracing::warn!(error = %e, "fetching the issuer's JWKS failed");
-                Err(Error::Http(format!("JWKS: {e}")))
+                Err(Error::Http {
+                    url: without_query(self.url.url()),
+                    cause: discovery_cause(&e),
+                })
             }
         }
     }

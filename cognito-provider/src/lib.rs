@@ -33,8 +33,8 @@
 //! (`/api/auth/error?error=OAuthCallback` with next-auth 4, `...signin?error=OAuthCallbackError`
 //! or `...error?error=Configuration` with Auth.js) and never in a session: a missing, expired,
 //! mismatched or foreign `state`/PKCE/`nonce` check cookie (auth-core), and from this crate
-//! [`Error::TokenRequest`] (a PKCE verifier the IdP refuses, a reused code, a 4xx/5xx),
-//! [`Error::Http`] (timeouts), [`Error::AlgorithmNotAllowed`] (`none`, HS256),
+//! [`Error::TokenRefused`] (a PKCE verifier the IdP refuses, a reused code),
+//! [`Error::Http`] (naming the URL and the [`HttpCause`]), [`Error::AlgorithmNotAllowed`] (`none`, HS256),
 //! [`Error::InvalidSignature`], [`Error::UnknownKey`], [`Error::WrongIssuer`],
 //! [`Error::WrongAudience`], [`Error::WrongTokenUse`], [`Error::Expired`],
 //! [`Error::NonceMismatch`].
@@ -70,10 +70,10 @@ mod provider;
 mod refresh;
 mod verifier;
 
-pub use config::{ClientAuthMethod, CognitoBuilder, DEFAULT_LEEWAY_SECS};
-pub use error::Error;
+pub use config::{CognitoBuilder, DEFAULT_LEEWAY_SECS};
+pub use error::{Error, HttpCause};
 pub use http::Timeouts;
 pub use jwks::DEFAULT_JWKS_REFETCH_INTERVAL;
-pub use provider::Cognito;
+pub use provider::{ClientAuthMethod, Cognito};
 pub use refresh::{REFRESH_ERROR, RefreshingCallbacks};
 pub use verifier::{CognitoJwtVerifier, CognitoJwtVerifierBuilder, TokenUse, VerifiedToken};

@@ -23,10 +23,21 @@ use openidconnect::{IssuerUrl, JsonWebKeySetUrl, reqwest};
 use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
 
-use crate::config::ClientAuthMethod;
 use crate::discovery::{Discovery, Endpoints};
+use crate::error::{HttpCause, without_query};
 use crate::jwks::JwksCache;
 use crate::{Error, id_token, profile};
+
+/// How the client authenticates at the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClientAuthMethod {
+    /// `client_secret_basic`: HTTP Basic with the client id and secret (the default, as
+    /// next-auth's).
+    #[default]
+    Basic,
+    /// `client_secret_post`: id and secret in the form body.
+    Post,
+}
 
 /// Amazon Cognito (or any OpenID Connect issuer) as a sign-in provider for auth-core.
 ///
@@ -113,6 +124,21 @@ impl Cognito {
         self.inner.clock.now().unix_timestamp()
     }
 
+    /// Fetch the issuer's discovery document now (it is otherwise fetched at the first sign-in)
+    /// and check it: a startup check that fails fast, with an error naming the URL and the
+    /// cause (connection refused, DNS, TLS, HTTP status, bad JSON). A success is cached; a
+    /// failure is retried at the next use.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cognito = cognito_provider::Cognito::from_env()?.build()?;
+    /// cognito.check_issuer().await?; // before serving any request
+    /// # Ok(()) }
+    /// ```
+    pub async fn check_issuer(&self) -> Result<(), Error> {
+        self.endpoints().await.map(|_| ())
+    }
+
     pub(crate) async fn endpoints(&self) -> Result<Arc<Endpoints>, Error> {
         self.inner.discovery.get(&self.inner.http).await
     }
@@ -181,11 +207,12 @@ impl Cognito {
     /// result keeps the one passed in unless a new one came back.
     pub async fn refresh(&self, refresh_token: &str) -> Result<TokenSet, Error> {
         let client = self.token_client().await?;
+        let endpoints = self.endpoints().await?;
         let response = client
             .exchange_refresh_token(&RefreshToken::new(refresh_token.to_owned()))
             .request_async(&self.inner.http)
             .await
-            .map_err(token_error)?;
+            .map_err(|e| token_error(&endpoints.token, e))?;
         let mut tokens = self.token_set(&response);
         if tokens.refresh_token.is_none() {
             tokens.refresh_token = Some(OAuthToken::new(refresh_token.to_owned()));
@@ -209,15 +236,20 @@ impl Cognito {
 
 /// The token endpoint's refusal, without response bodies.
 pub(crate) fn token_error<RE: std::error::Error + 'static>(
+    url: &url::Url,
     e: RequestTokenError<RE, BasicErrorResponse>,
 ) -> Error {
     match e {
-        RequestTokenError::ServerResponse(response) => {
-            Error::TokenRequest(response.error().to_string())
+        RequestTokenError::ServerResponse(response) => Error::TokenRefused {
+            code: response.error().to_string(),
+        },
+        RequestTokenError::Request(inner) => Error::Http {
+            url: without_query(url),
+            cause: HttpCause::of(&inner),
+        },
+        RequestTokenError::Parse(_, _) | RequestTokenError::Other(_) => {
+            Error::TokenResponseUnreadable
         }
-        RequestTokenError::Request(inner) => Error::Http(inner.to_string()),
-        RequestTokenError::Parse(_, _) => Error::TokenRequest("unreadable token response".into()),
-        RequestTokenError::Other(message) => Error::TokenRequest(message),
     }
 }
 
@@ -259,10 +291,11 @@ impl Provider for Cognito {
         let code = request
             .param("code")
             .filter(|c| !c.is_empty())
-            .ok_or(Error::TokenRequest("the callback carries no code".into()))?;
+            .ok_or(Error::MissingCode)?;
         let redirect_uri = RedirectUrl::new(request.redirect_uri.to_owned())
             .map_err(|e| Error::Config(format!("redirect URI: {e}")))?;
         let client = self.token_client().await?;
+        let endpoints = self.endpoints().await?;
         let mut exchange = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
             .set_redirect_uri(Cow::Owned(redirect_uri));
@@ -272,7 +305,7 @@ impl Provider for Cognito {
         let response = exchange
             .request_async(&self.inner.http)
             .await
-            .map_err(token_error)?;
+            .map_err(|e| token_error(&endpoints.token, e))?;
         let raw_id_token = response
             .extra_fields()
             .id_token

@@ -81,7 +81,7 @@ impl Cognito {
             self.refresh(refresh_token).await.map_err(|e| {
                 tracing::warn!(error = %e, "refreshing the Cognito tokens failed");
                 Refused {
-                    invalid_grant: matches!(&e, Error::TokenRequest(code) if code == "invalid_grant"),
+                    invalid_grant: matches!(&e, Error::TokenRefused { code } if code == "invalid_grant"),
                 }
             })
         })

@@ -217,12 +217,22 @@ async fn jwks_refetch_penalty_after_failure() {
         .unwrap();
     let token = sign(&KEY_A, "a", &idp.access_claims(NOW));
 
-    assert!(
-        matches!(v.verify(&token).await, Err(Error::Http(_))),
-        "the failed fetch"
-    );
+    // The error names the URL and the cause.
+    match v.verify(&token).await {
+        Err(Error::Http { url, cause }) => {
+            assert!(url.ends_with(&jwks_path), "{url}");
+            assert_eq!(cause, cognito_provider::HttpCause::Status(503));
+        }
+        other => panic!("the failed fetch: {other:?}"),
+    }
     // Within the penalty: refused at once, without asking the IdP.
-    assert!(matches!(v.verify(&token).await, Err(Error::Http(_))));
+    assert!(matches!(
+        v.verify(&token).await,
+        Err(Error::Http {
+            cause: cognito_provider::HttpCause::RecentFailure,
+            ..
+        })
+    ));
     assert_eq!(
         idp.requests_to(&jwks_path).await,
         1,
@@ -285,4 +295,28 @@ async fn configuration_is_checked() {
         .is_ok()
     );
     let _unused: Value = json!(null);
+}
+
+/// An unreachable issuer is named, with the cause, by the startup check: no "client error".
+#[tokio::test]
+async fn an_unreachable_issuer_is_named_with_its_cause() {
+    // A port nobody listens on: bind, note it, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let issuer = format!("http://127.0.0.1:{port}/us-east-1_Pool");
+    let cognito = cognito_provider::Cognito::builder(&issuer, "client")
+        .build()
+        .unwrap();
+    let err = cognito.check_issuer().await.unwrap_err();
+    match &err {
+        Error::Discovery { url, cause } => {
+            assert_eq!(url, &format!("{issuer}/.well-known/openid-configuration"));
+            assert_eq!(cause, &cognito_provider::HttpCause::Refused, "{err}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("connection refused"), "{err}");
 }

@@ -9,8 +9,9 @@ use zeroize::Zeroizing;
 use crate::{CookieNames, Error, RandomSource, Secrets, SetCookie};
 
 /// A CSRF token: 64 lower-case hex characters. It is handed to the page (`GET /csrf`) and must
-/// come back in state-changing POSTs. `Debug` is redacted.
-#[derive(Clone, PartialEq, Eq)]
+/// come back in state-changing POSTs. `Debug` is redacted. There is no `PartialEq`: compare
+/// with [`matches`](Self::matches), which runs in constant time.
+#[derive(Clone)]
 pub struct CsrfToken(Zeroizing<String>);
 
 impl CsrfToken {

@@ -10,8 +10,8 @@ use subtle::ConstantTimeEq;
 use time::Duration;
 
 use crate::callbacks::{JwtParams, JwtTrigger, SignInDecision};
+use crate::context::Ctx;
 use crate::error::Failure;
-use crate::handler::Ctx;
 use crate::provider::{CallbackRequest, SignedIn};
 use crate::response::Reply;
 

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::handler::Ctx;
+use crate::context::Ctx;
 use crate::response::Reply;
 
 pub(crate) fn token(ctx: &Ctx<'_>) -> Reply {

@@ -2,7 +2,7 @@
 
 use http::StatusCode;
 
-use crate::handler::Ctx;
+use crate::context::Ctx;
 use crate::pages;
 use crate::response::Reply;
 

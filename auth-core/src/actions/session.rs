@@ -6,7 +6,7 @@ use session_cookie::{Claims, WireFormat};
 use time::{Duration, OffsetDateTime};
 
 use crate::callbacks::{JwtParams, JwtTrigger};
-use crate::handler::Ctx;
+use crate::context::Ctx;
 use crate::response::Reply;
 
 pub(crate) async fn read(ctx: &Ctx<'_>) -> Reply {

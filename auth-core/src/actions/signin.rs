@@ -2,8 +2,8 @@
 
 use session_cookie::{CheckKind, OAuthChecks, WireFormat, encode_uri_component};
 
+use crate::context::Ctx;
 use crate::error::Failure;
-use crate::handler::Ctx;
 use crate::pages;
 use crate::provider::AuthorizationRequest;
 use crate::response::Reply;

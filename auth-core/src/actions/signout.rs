@@ -1,7 +1,7 @@
 //! `GET /signout` (the confirmation page) and `POST /signout` (end the session).
 
+use crate::context::Ctx;
 use crate::error::Failure;
-use crate::handler::Ctx;
 use crate::pages;
 use crate::response::Reply;
 

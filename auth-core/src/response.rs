@@ -206,7 +206,8 @@ pub(crate) fn finish(
     let mut response = Response::new(bytes);
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    headers.reserve(4 + cookies.len());
+    // Content-Type, Cache-Control, Pragma, Expires, Vary, Location and the cookies.
+    headers.reserve(6 + cookies.len());
     if let Some(content_type) = content_type {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     }

@@ -120,6 +120,7 @@ mod secret;
 mod session;
 mod set_cookie;
 mod settings;
+mod strict;
 
 pub use bearer::bearer_token;
 pub use checks::{CHECK_MAX_AGE_SECS, CheckKind, OAuthChecks};

@@ -168,10 +168,20 @@ impl SessionReader {
         secure: bool,
         now: OffsetDateTime,
     ) -> Result<Option<T>, Error> {
+        self.read_with(cookies, secure, |codec, token| codec.decode_as(token, now))
+    }
+
+    /// The first present format's token, decoded by `decode`.
+    fn read_with<T>(
+        &self,
+        cookies: &RequestCookies<'_>,
+        secure: bool,
+        decode: impl FnOnce(&TokenCodec, &str) -> Result<T, Error>,
+    ) -> Result<Option<T>, Error> {
         for index in 0..self.formats.len() {
             let slot = self.slot(index, secure);
             if let Some(token) = SessionCookie::from_request(cookies, &slot.names).token()? {
-                return slot.codec.decode_as(token, now).map(Some);
+                return decode(&slot.codec, token).map(Some);
             }
         }
         Ok(None)
@@ -184,7 +194,8 @@ impl SessionReader {
         secure: bool,
         now: OffsetDateTime,
     ) -> Result<Option<Claims>, Error> {
-        self.read_as(cookies, secure, now)
+        // `TokenCodec::decode`: the same rules as `read_as`, in one pass.
+        self.read_with(cookies, secure, |codec, token| codec.decode(token, now))
     }
 
     /// A session token that came without a cookie (next-auth's `getToken` also reads

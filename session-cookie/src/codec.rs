@@ -136,7 +136,9 @@ impl TokenCodec {
         // claims are then read from it as written, `null` included. Same rules, same verdicts
         // (the vector tests compare both on every case); the session route is the hot path.
         let plaintext = self.keyring.decrypt(token, self.max_token_len)?;
-        let claims = Claims::from_map(crate::json::object_from_slice(&plaintext)?);
+        let fixed = readable(&plaintext);
+        let json = fixed.as_deref().map_or(&plaintext[..], Vec::as_slice);
+        let claims = Claims::from_map(crate::json::object_from_slice(json)?);
         claims.validate_times(now)?;
         Ok(claims)
     }
@@ -161,7 +163,9 @@ impl TokenCodec {
         let plaintext = self.keyring.decrypt(token, self.max_token_len)?;
         // One pass: the strict adaptor checks every object and keeps the time claims while
         // serde fills `T`; the payload's own problems come first, then the times, then `T`.
-        let (value, times) = crate::strict::from_slice::<T>(&plaintext)?;
+        let fixed = readable(&plaintext);
+        let json = fixed.as_deref().map_or(&plaintext[..], Vec::as_slice);
+        let (value, times) = crate::strict::from_slice::<T>(json)?;
         crate::claims::check_times(
             times.exp.as_ref(),
             times.nbf.as_ref(),
@@ -169,6 +173,15 @@ impl TokenCodec {
             now,
         )?;
         value.map_err(|e| Error::ClaimsShape(crate::claims::shape_error(&e)))
+    }
+}
+
+/// The payload with lone surrogate escapes replaced ([`crate::json::replace_lone_surrogates`]),
+/// when there are any; zeroed on drop like the plaintext itself.
+fn readable(plaintext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    match crate::json::replace_lone_surrogates(plaintext) {
+        std::borrow::Cow::Owned(fixed) => Some(Zeroizing::new(fixed)),
+        std::borrow::Cow::Borrowed(_) => None,
     }
 }
 
@@ -227,6 +240,23 @@ mod tests {
                     Some(Error::DuplicateMember)
                 );
             }
+            // A lone surrogate (half an emoji, as `name.slice(0, n)` leaves it) is read as Node
+            // reads it: U+FFFD, by every decoder.
+            let token = sealed(
+                &codec,
+                &format!(r#"{{"sub":"a","name":"Jo\ud83d","exp":{future}}}"#),
+            );
+            assert_eq!(
+                codec.decode(&token, now).unwrap().get_str("name"),
+                Some("Jo\u{fffd}")
+            );
+            assert!(codec.decode_as::<Sub>(&token, now).is_ok());
+            // Bytes that are not UTF-8 in a claim the typed view does not read: refused by all.
+            let mut payload = format!(r#"{{"sub":"a","exp":{future},"other":"x"#).into_bytes();
+            payload.extend_from_slice(b"\xff\"}");
+            let token = codec.keyring.encrypt(&payload, &OsRandom).unwrap();
+            assert!(codec.decode(&token, now).is_err());
+            assert!(codec.decode_as::<Sub>(&token, now).is_err());
             // The control: the same payload without the repeat is a session for all of them.
             let token = sealed(&codec, &format!(r#"{{"sub":"a","exp":{future}}}"#));
             assert!(codec.decode(&token, now).is_ok());

@@ -55,6 +55,55 @@ pub(crate) struct TimeClaims {
     pub(crate) iat: Option<Value>,
 }
 
+/// `json` with every `\uXXXX` escape of a lone UTF-16 surrogate replaced by `\uFFFD`.
+///
+/// Both packages issue such strings: `name.slice(0, n)` can cut an emoji in half, and
+/// `JSON.stringify` writes the half as `"\ud83d"`. `JSON.parse` reads it back, and the Node
+/// APIs that turn the string into bytes replace the half with U+FFFD; serde_json refuses the
+/// escape, which would sign such a user out when the tier changes. Replacing it before parsing
+/// reads the token as Node does. Borrowed when there is nothing to replace (the usual case).
+pub(crate) fn replace_lone_surrogates(json: &[u8]) -> Cow<'_, [u8]> {
+    fn unit_at(json: &[u8], at: usize) -> Option<u16> {
+        let hex = json.get(at..at + 6)?;
+        if hex[0] != b'\\' || hex[1] != b'u' {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
+    }
+    if !json.contains(&b'\\') {
+        return Cow::Borrowed(json);
+    }
+    let mut out: Option<Vec<u8>> = None;
+    let mut i = 0;
+    while i < json.len() {
+        if json[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let Some(unit) = unit_at(json, i) else {
+            // Any other escape (`\\`, `\"`, ...) is two bytes; skip both so that an escaped
+            // backslash is never read as the start of an escape.
+            i += 2;
+            continue;
+        };
+        let is_high = (0xD800..0xDC00).contains(&unit);
+        let is_low = (0xDC00..0xE000).contains(&unit);
+        if is_high && unit_at(json, i + 6).is_some_and(|next| (0xDC00..0xE000).contains(&next)) {
+            i += 12; // a proper pair
+            continue;
+        }
+        if is_high || is_low {
+            let buffer = out.get_or_insert_with(|| json.to_vec());
+            buffer[i + 2..i + 6].copy_from_slice(b"FFFD");
+        }
+        i += 6;
+    }
+    match out {
+        Some(replaced) => Cow::Owned(replaced),
+        None => Cow::Borrowed(json),
+    }
+}
+
 /// Parse `json` into a JSON object, refusing repeated member names at any depth (see
 /// [`ensure_unique_members`] for the errors).
 ///
@@ -354,6 +403,36 @@ mod tests {
             );
             assert_eq!(object_from_slice(json), Err(Error::PayloadNotJsonObject));
         }
+    }
+
+    #[test]
+    fn lone_surrogates_become_the_replacement_character() {
+        let fix = |s: &str| {
+            String::from_utf8(replace_lone_surrogates(s.as_bytes()).into_owned()).unwrap()
+        };
+        assert_eq!(fix(r#"{"name":"a\ud800b"}"#), r#"{"name":"a\uFFFDb"}"#);
+        assert_eq!(fix(r#"{"name":"\udc00"}"#), r#"{"name":"\uFFFD"}"#);
+        assert_eq!(
+            fix(r#"{"name":"\ud83d\ude00"}"#),
+            r#"{"name":"\ud83d\ude00"}"#,
+            "a pair stays"
+        );
+        assert_eq!(
+            fix(r#"{"n":"\ud83d\ud83d\ude00"}"#),
+            r#"{"n":"\uFFFD\ud83d\ude00"}"#
+        );
+        assert_eq!(
+            fix(r#"{"n":"\\ud800"}"#),
+            r#"{"n":"\\ud800"}"#,
+            "an escaped backslash"
+        );
+        assert_eq!(fix(r#"{"n":"x\u00e9"}"#), r#"{"n":"x\u00e9"}"#);
+        assert!(matches!(
+            replace_lone_surrogates(b"{\"a\":1}"),
+            Cow::Borrowed(_)
+        ));
+        let map = object_from_slice(&replace_lone_surrogates(br#"{"name":"Jo\ud83d"}"#)).unwrap();
+        assert_eq!(map["name"], "Jo\u{fffd}");
     }
 
     #[test]

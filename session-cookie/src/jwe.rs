@@ -319,16 +319,32 @@ fn decode_ciphertext(segment: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
 
 /// The protected header members we read. Unknown members are ignored, except those that change
 /// how the token must be processed (`zip`, `crit`), which are refused.
+///
+/// A member that is present counts as present whatever its value: jose refuses `"zip": null`
+/// and `"crit": null`, and a `"kid": null` is not "no kid" (which would try the first secret)
+/// but a malformed header. serde's `Option` would read each `null` as absent.
 #[derive(Deserialize)]
 struct Header {
     alg: String,
     enc: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "string_when_present")]
     kid: Option<String>,
-    #[serde(default)]
-    zip: Option<serde::de::IgnoredAny>,
-    #[serde(default)]
-    crit: Option<serde::de::IgnoredAny>,
+    #[serde(default, deserialize_with = "present")]
+    zip: Option<()>,
+    #[serde(default, deserialize_with = "present")]
+    crit: Option<()>,
+}
+
+/// `Some(())` for a member that is there, `null` included.
+fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<()>, D::Error> {
+    serde::de::IgnoredAny::deserialize(deserializer).map(|_| Some(()))
+}
+
+/// A member that, when there, must be a string (`null` is refused, not read as absent).
+fn string_when_present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    String::deserialize(deserializer).map(Some)
 }
 
 fn parse_header(header_b64: &str) -> Result<Header, Error> {
@@ -436,6 +452,34 @@ mod tests {
             parse(r#"["dir","A256GCM"]"#).err(),
             Some(Error::MalformedJwe(Malformed::Header))
         );
+        // Present is present: null is not absent (jose refuses these too).
+        assert_eq!(
+            parse(r#"{"alg":"dir","enc":"A256GCM","zip":null}"#).err(),
+            Some(Error::CompressionNotAllowed)
+        );
+        assert_eq!(
+            parse(r#"{"alg":"dir","enc":"A256GCM","crit":null}"#).err(),
+            Some(Error::MalformedJwe(Malformed::CriticalHeader))
+        );
+        assert_eq!(
+            parse(r#"{"alg":"dir","enc":"A256CBC-HS512","kid":null}"#).err(),
+            Some(Error::MalformedJwe(Malformed::Header))
+        );
+        assert_eq!(
+            parse(r#"{"alg":"dir","enc":"A256CBC-HS512","kid":5}"#).err(),
+            Some(Error::MalformedJwe(Malformed::Header))
+        );
+        // Header bytes that are not UTF-8, inside a member or outside.
+        for bytes in [
+            &b"{\"alg\":\"dir\",\"enc\":\"A256GCM\",\"x\":\"\xff\"}"[..],
+            b"{\"alg\":\"dir\",\"enc\":\"A256GCM\"}\xff",
+        ] {
+            assert_eq!(
+                parse_header(&b64::encode(bytes)).err(),
+                Some(Error::MalformedJwe(Malformed::Header)),
+                "{bytes:?}"
+            );
+        }
     }
 
     fn hex(s: &str) -> Vec<u8> {

@@ -83,6 +83,11 @@ pub enum Error {
     #[error("the token has expired")]
     Expired,
 
+    /// A claim an application reads (`sub`, `jti`, `scope`, `cognito:groups`, an access token's
+    /// `aud`) has another type than Cognito gives it.
+    #[error("the token's {0} claim has the wrong type")]
+    InvalidClaim(&'static str),
+
     /// `iat` or `nbf` lies in the future (beyond the leeway), or a time claim is not a number.
     #[error("the token's {0} claim is invalid")]
     InvalidTimeClaim(&'static str),

@@ -52,9 +52,16 @@ pub(crate) fn check_issuer(claims: &Map<String, Value>, issuer: &str) -> Result<
 /// `aud` (a string or an array) names one of `clients`; with several audiences, `azp` must be
 /// that client.
 pub(crate) fn check_audience(claims: &Map<String, Value>, clients: &[&str]) -> Result<(), Error> {
+    // Cognito always writes one string. An array is what OpenID Connect allows (and what
+    // openid-client reads), so it is read too — but only an array of strings: a non-string
+    // member would otherwise be dropped silently and the rest judged as if it were not there.
     let audiences: Vec<&str> = match claims.get("aud") {
         Some(Value::String(aud)) => vec![aud.as_str()],
-        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(Value::as_str)
+            .collect::<Option<Vec<_>>>()
+            .ok_or(Error::WrongAudience)?,
         _ => return Err(Error::WrongAudience),
     };
     let Some(ours) = audiences.iter().find(|a| clients.contains(a)) else {
@@ -62,6 +69,30 @@ pub(crate) fn check_audience(claims: &Map<String, Value>, clients: &[&str]) -> R
     };
     if audiences.len() > 1 && claims.get("azp").and_then(Value::as_str) != Some(ours) {
         return Err(Error::WrongAudience);
+    }
+    Ok(())
+}
+
+/// The claims an API keys on must have the type Cognito gives them, as aws-jwt-verify
+/// requires: `sub` a string (always present), `jti`, `scope` and `username` strings,
+/// `cognito:groups` an array of strings. Otherwise `VerifiedToken::subject()` of `"sub": 5`
+/// would be `""`, and a group list with a number in it would be read without it.
+pub(crate) fn check_claim_types(claims: &Map<String, Value>) -> Result<(), Error> {
+    if !claims.get("sub").is_some_and(Value::is_string) {
+        return Err(Error::InvalidClaim("sub"));
+    }
+    for name in ["jti", "scope", "username", "cognito:username"] {
+        if claims.get(name).is_some_and(|v| !v.is_string()) {
+            return Err(Error::InvalidClaim(name));
+        }
+    }
+    if let Some(groups) = claims.get("cognito:groups") {
+        let all_strings = groups
+            .as_array()
+            .is_some_and(|list| list.iter().all(Value::is_string));
+        if !all_strings {
+            return Err(Error::InvalidClaim("cognito:groups"));
+        }
     }
     Ok(())
 }

@@ -120,37 +120,37 @@ impl Jwt<'_> {
     }
 }
 
-/// A numeric claim, as seconds.
+/// A numeric claim, as seconds — not truncated: `nbf = now + 0.7` is 0.7 s in the future.
 pub(crate) fn seconds(
     claims: &Map<String, Value>,
     name: &'static str,
-) -> Result<Option<i64>, Error> {
+) -> Result<Option<f64>, Error> {
     match claims.get(name) {
         None => Ok(None),
-        Some(v) => v
-            .as_f64()
-            .map(|f| Some(f as i64))
-            .ok_or(Error::InvalidTimeClaim(name)),
+        Some(v) => v.as_f64().map(Some).ok_or(Error::InvalidTimeClaim(name)),
     }
 }
 
-/// `exp` in the future, `iat` and `nbf` not in the future, each with `leeway` seconds.
-/// Saturating sums: a claim like `1e300` becomes `i64::MAX`, which must not overflow.
+/// `exp` in the future, `iat` and `nbf` not in the future, each with `leeway` seconds, compared
+/// as the numbers they are (aws-jwt-verify compares fractional seconds too; truncating would
+/// accept an `nbf` up to a second early). JSON numbers are finite, so `1e300` compares fine.
 pub(crate) fn check_times(
     claims: &Map<String, Value>,
     now: i64,
     leeway: i64,
     require_exp: bool,
 ) -> Result<(), Error> {
+    let now = now as f64;
+    let leeway = leeway as f64;
     match seconds(claims, "exp")? {
-        Some(exp) if exp.saturating_add(leeway) <= now => return Err(Error::Expired),
+        Some(exp) if exp + leeway <= now => return Err(Error::Expired),
         None if require_exp => return Err(Error::InvalidTimeClaim("exp")),
         _ => {}
     }
-    if seconds(claims, "iat")?.is_some_and(|iat| iat > now.saturating_add(leeway)) {
+    if seconds(claims, "iat")?.is_some_and(|iat| iat > now + leeway) {
         return Err(Error::InvalidTimeClaim("iat"));
     }
-    if seconds(claims, "nbf")?.is_some_and(|nbf| nbf > now.saturating_add(leeway)) {
+    if seconds(claims, "nbf")?.is_some_and(|nbf| nbf > now + leeway) {
         return Err(Error::InvalidTimeClaim("nbf"));
     }
     Ok(())
@@ -191,6 +191,20 @@ mod tests {
     }
 
     #[test]
+    fn fractional_times_are_not_truncated_in_the_lenient_direction() {
+        let now = 1_767_225_600;
+        let at = |name: &str, value: f64| claims(json!({ "exp": now + 3600, name: value }));
+        for name in ["nbf", "iat"] {
+            // 0.7 s beyond the leeway: refused (truncating read it as exactly the leeway).
+            assert!(check_times(&at(name, (now + 30) as f64 + 0.7), now, 30, true).is_err());
+            assert!(check_times(&at(name, (now + 30) as f64), now, 30, true).is_ok());
+        }
+        let exp = |value: f64| claims(json!({ "exp": value }));
+        assert!(check_times(&exp((now - 30) as f64 + 0.5), now, 30, true).is_ok());
+        assert!(check_times(&exp((now - 30) as f64), now, 30, true).is_err());
+    }
+
+    #[test]
     fn extreme_time_claims_are_judged_not_overflowed() {
         let now = 1_767_225_600;
         // Far-future exp: valid (saturates to i64::MAX instead of wrapping to the past).
@@ -211,9 +225,10 @@ mod tests {
             Err(Error::InvalidTimeClaim("iat"))
         ));
         assert!(matches!(
-            // A clock at the end of time: `now + leeway` must not overflow either.
+            // A clock at the end of time: `now + leeway` must not overflow either, and times
+            // are compared as numbers (1e300 is still later than i64::MAX seconds).
             check_times(
-                &claims(json!({ "nbf": 1e300, "iat": 1e300 })),
+                &claims(json!({ "nbf": 9e18, "iat": 9e18 })),
                 i64::MAX,
                 30,
                 false

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use crate::http::{Timeouts, client, require_secure};
-use crate::id_token::{check_audience, check_issuer, check_token_use};
+use crate::id_token::{check_audience, check_claim_types, check_issuer, check_token_use};
 use crate::jwks::{DEFAULT_JWKS_REFETCH_INTERVAL, JwksCache};
 use crate::{Error, jwt};
 
@@ -137,11 +137,18 @@ impl CognitoJwtVerifier {
         let clients: Vec<&str> = inner.client_ids.iter().map(String::as_str).collect();
         match inner.token_use {
             TokenUse::Id => check_audience(&claims, &clients)?,
-            TokenUse::Access => match claims.get("client_id").and_then(Value::as_str) {
-                Some(client) if clients.contains(&client) => {}
-                _ => return Err(Error::WrongAudience),
-            },
+            TokenUse::Access => {
+                match claims.get("client_id").and_then(Value::as_str) {
+                    Some(client) if clients.contains(&client) => {}
+                    _ => return Err(Error::WrongAudience),
+                }
+                // Cognito's access tokens carry no `aud`; one that is there must be a string.
+                if claims.get("aud").is_some_and(|aud| !aud.is_string()) {
+                    return Err(Error::InvalidClaim("aud"));
+                }
+            }
         }
+        check_claim_types(&claims)?;
         jwt::check_times(
             &claims,
             inner.clock.now().unix_timestamp(),

@@ -320,3 +320,72 @@ async fn an_unreachable_issuer_is_named_with_its_cause() {
     }
     assert!(err.to_string().contains("connection refused"), "{err}");
 }
+
+/// Claims an API keys on must have Cognito's types (as aws-jwt-verify requires): a numeric
+/// `sub` would make `subject()` the empty string, a number among the groups would be dropped.
+#[tokio::test]
+async fn claims_of_the_wrong_type_are_refused() {
+    let idp = Idp::start().await;
+    idp.mount_jwks(&[(&KEY_A, "a")]).await;
+    let access = verifier(&idp, TokenUse::Access).build().unwrap();
+    let id = verifier(&idp, TokenUse::Id).build().unwrap();
+    let with = |mut claims: Value, name: &str, value: Value| {
+        claims[name] = value;
+        sign(&KEY_A, "a", &claims)
+    };
+    let without_sub = {
+        let mut claims = idp.access_claims(NOW);
+        claims.as_object_mut().unwrap().remove("sub");
+        sign(&KEY_A, "a", &claims)
+    };
+    for (label, token, expected) in [
+        (
+            "sub: 5",
+            with(idp.access_claims(NOW), "sub", json!(5)),
+            "sub",
+        ),
+        ("no sub", without_sub, "sub"),
+        (
+            "jti: 5",
+            with(idp.access_claims(NOW), "jti", json!(5)),
+            "jti",
+        ),
+        (
+            "scope: 5",
+            with(idp.access_claims(NOW), "scope", json!(5)),
+            "scope",
+        ),
+        (
+            "a number among the groups",
+            with(
+                idp.access_claims(NOW),
+                "cognito:groups",
+                json!(["admins", 5]),
+            ),
+            "cognito:groups",
+        ),
+        (
+            "groups not an array",
+            with(idp.access_claims(NOW), "cognito:groups", json!("admins")),
+            "cognito:groups",
+        ),
+        (
+            "access aud: 5",
+            with(idp.access_claims(NOW), "aud", json!(5)),
+            "aud",
+        ),
+    ] {
+        match access.verify(&token).await {
+            Err(Error::InvalidClaim(name)) => assert_eq!(name, expected, "{label}"),
+            other => panic!("{label}: {other:?}"),
+        }
+    }
+    // An id token's aud array must hold strings only; the client alone in an array is read.
+    let aud = |value: Value| with(idp.id_claims(NOW, None), "aud", value);
+    assert!(matches!(
+        id.verify(&aud(json!([CLIENT_ID, 5]))).await,
+        Err(Error::WrongAudience)
+    ));
+    assert!(id.verify(&aud(json!([CLIENT_ID]))).await.is_ok());
+    assert!(id.verify(&aud(json!(CLIENT_ID))).await.is_ok());
+}

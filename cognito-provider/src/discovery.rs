@@ -14,7 +14,6 @@ use crate::http::require_secure;
 /// The endpoints this crate uses, from a validated discovery document.
 #[derive(Debug, Clone)]
 pub(crate) struct Endpoints {
-    pub(crate) metadata: CoreProviderMetadata,
     pub(crate) authorization: Url,
     pub(crate) token: Url,
     pub(crate) jwks: Url,
@@ -92,7 +91,6 @@ fn endpoints(metadata: CoreProviderMetadata) -> Result<Endpoints, Missing> {
     logout.set_path("/logout");
     logout.set_query(None);
     Ok(Endpoints {
-        metadata,
         authorization,
         token,
         jwks,

@@ -9,7 +9,7 @@ use tokio::sync::{Mutex, RwLock};
 use tokio::time::Instant;
 
 use crate::Error;
-use crate::error::{HttpCause, discovery_cause, without_query};
+use crate::error::{HttpCause, without_query};
 
 /// Default minimum time between two JWKS fetches caused by unknown key ids.
 pub const DEFAULT_JWKS_REFETCH_INTERVAL: Duration = Duration::from_secs(10);
@@ -32,15 +32,6 @@ impl JwksCache {
             keys: RwLock::new(None),
             last_attempt: Mutex::new(None),
             min_interval,
-        }
-    }
-
-    /// Seed the cache with keys fetched elsewhere (discovery fetches the JWKS too). This does
-    /// not count as a refetch: a key rotated since discovery is still picked up at once.
-    pub(crate) async fn seed(&self, keys: CoreJsonWebKeySet) {
-        let mut slot = self.keys.write().await;
-        if slot.is_none() {
-            *slot = Some(Arc::new(keys));
         }
     }
 
@@ -84,19 +75,88 @@ impl JwksCache {
     }
 
     async fn fetch(&self, client: &reqwest::Client) -> Result<Arc<CoreJsonWebKeySet>, Error> {
-        match CoreJsonWebKeySet::fetch_async(&self.url, client).await {
-            Ok(keys) => {
-                let keys = Arc::new(keys);
-                *self.keys.write().await = Some(keys.clone());
-                Ok(keys)
+        let failed = |cause: HttpCause| {
+            tracing::warn!(%cause, "fetching the issuer's JWKS failed");
+            Error::Http {
+                url: without_query(self.url.url()),
+                cause,
             }
-            Err(e) => {
-                tracing::warn!(error = %e, "fetching the issuer's JWKS failed");
-                Err(Error::Http {
-                    url: without_query(self.url.url()),
-                    cause: discovery_cause(&e),
-                })
-            }
+        };
+        let response = client
+            .get(self.url.url().clone())
+            .header(reqwest::header::ACCEPT, "application/json")
+            .send()
+            .await
+            .map_err(|e| failed(HttpCause::of(&e)))?;
+        if !response.status().is_success() {
+            return Err(failed(HttpCause::Status(response.status().as_u16())));
         }
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| failed(HttpCause::of(&e)))?;
+        let keys = Arc::new(first_entry_per_kid(&body).map_err(failed)?);
+        *self.keys.write().await = Some(keys.clone());
+        Ok(keys)
+    }
+}
+
+/// The key set, judged entry by entry as aws-jwt-verify does: for each `kid`, only the *first*
+/// entry counts, and if that entry is not an RSA key, no key of that `kid` is used. (openidconnect
+/// drops entries it cannot read — an unknown `kty` — and would let a later entry with the same
+/// `kid` stand in for it.)
+fn first_entry_per_kid(body: &[u8]) -> Result<CoreJsonWebKeySet, HttpCause> {
+    let raw: serde_json::Value = serde_json::from_slice(body).map_err(|_| HttpCause::BadJson)?;
+    let entries = raw
+        .get("keys")
+        .and_then(serde_json::Value::as_array)
+        .ok_or_else(|| HttpCause::Invalid("the JWKS has no keys array".into()))?;
+    let mut seen = std::collections::HashSet::new();
+    let mut kept = Vec::new();
+    for entry in entries {
+        let kid = entry.get("kid").and_then(serde_json::Value::as_str);
+        if let Some(kid) = kid
+            && !seen.insert(kid.to_owned())
+        {
+            continue; // a later entry for a kid already judged
+        }
+        if entry.get("kty").and_then(serde_json::Value::as_str) == Some("RSA") {
+            kept.push(entry.clone());
+        }
+    }
+    serde_json::from_value(serde_json::json!({ "keys": kept })).map_err(|_| HttpCause::BadJson)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openidconnect::JsonWebKey;
+
+    #[test]
+    fn only_the_first_entry_of_a_kid_counts() {
+        let rsa = |kid: &str| serde_json::json!({"kty":"RSA","kid":kid,"use":"sig","alg":"RS256","n":"sXch","e":"AQAB"});
+        let body = serde_json::json!({"keys":[
+            {"kty":"OKP-unknown","kid":"a","x":"y"},
+            rsa("a"),
+            rsa("b"),
+            {"kty":"EC","kid":"b","crv":"P-256","x":"x","y":"y"},
+        ]})
+        .to_string();
+        let keys = first_entry_per_kid(body.as_bytes()).unwrap();
+        let kids: Vec<&str> = keys
+            .keys()
+            .iter()
+            .filter_map(|k| k.key_id().map(|id| id.as_str()))
+            .collect();
+        assert_eq!(
+            kids,
+            ["b"],
+            "kid a's first entry is not RSA: no key of kid a is used"
+        );
+        assert_eq!(
+            first_entry_per_kid(b"[]").unwrap_err(),
+            HttpCause::Invalid("the JWKS has no keys array".into())
+        );
+        assert_eq!(first_entry_per_kid(b"{").unwrap_err(), HttpCause::BadJson);
     }
 }

@@ -149,10 +149,9 @@ impl Cognito {
             .jwks
             .get_or_try_init(|| async {
                 let url = JsonWebKeySetUrl::from_url(endpoints.jwks.clone());
-                let cache = JwksCache::new(url, self.inner.jwks_refetch_interval);
-                // Discovery fetched the keys already.
-                cache.seed(endpoints.metadata.jwks().clone()).await;
-                Ok::<_, Error>(cache)
+                // Not seeded with the keys discovery fetched: openidconnect read those leniently
+                // (see `first_entry_per_kid`); the first verification fetches them again.
+                Ok::<_, Error>(JwksCache::new(url, self.inner.jwks_refetch_interval))
             })
             .await
     }

@@ -335,15 +335,87 @@ where
 /// A layer that lets only requests with a valid session through (others get [`Unauthorized`]),
 /// puts the session's [`Claims`] into the request extensions, and marks every response private
 /// (`Cache-Control: private, no-cache, no-store`, `Vary: Cookie`).
+///
+/// With [`any_group`](Self::any_group), a session must also name one of the groups in its
+/// `groups` claim (what `cognito_provider::GroupsInSession` writes): `401` without a session,
+/// `403` with one that lacks the groups.
+///
+/// ```
+/// # use auth_core::{AuthConfig, AuthHandler};
+/// # use auth_core::session_cookie::{Secrets, WireFormat};
+/// use auth_core::axum::RequireSession;
+/// use axum::{Router, routing::get};
+///
+/// # let auth = AuthHandler::new(AuthConfig::builder(WireFormat::NextAuthV4, Secrets::single("s").unwrap())
+/// #     .public_url("http://localhost:3000").unwrap().build().unwrap());
+/// let admin: Router = Router::new()
+///     .route("/api/admin", get(|| async { "admins only" }))
+///     .layer(RequireSession::new(auth.clone()).any_group(["admins"]));
+/// ```
 #[derive(Debug, Clone)]
 pub struct RequireSession {
     auth: AuthHandler,
+    groups: Option<Arc<[String]>>,
+    claim: Arc<str>,
 }
 
 impl RequireSession {
     /// Protect with `auth`'s sessions.
     pub fn new(auth: AuthHandler) -> Self {
-        RequireSession { auth }
+        RequireSession {
+            auth,
+            groups: None,
+            claim: Arc::from("groups"),
+        }
+    }
+
+    /// Also require one of `groups` in the session's `groups` claim (`403` otherwise).
+    #[must_use]
+    pub fn any_group<I: IntoIterator<Item = S>, S: Into<String>>(mut self, groups: I) -> Self {
+        self.groups = Some(groups.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Read the groups from `claim` instead of `groups`.
+    #[must_use]
+    pub fn groups_claim(mut self, claim: &str) -> Self {
+        self.claim = Arc::from(claim);
+        self
+    }
+
+    fn allows(&self, claims: &Claims) -> bool {
+        let Some(required) = &self.groups else {
+            return true;
+        };
+        claims
+            .get(&self.claim)
+            .and_then(serde_json::Value::as_array)
+            .is_some_and(|held| {
+                held.iter()
+                    .filter_map(serde_json::Value::as_str)
+                    .any(|g| required.iter().any(|r| r == g))
+            })
+    }
+}
+
+/// The answer of [`RequireSession::any_group`] to a session without the groups: `403` JSON,
+/// never cached.
+#[derive(Debug, Clone, Copy)]
+pub struct Forbidden;
+
+impl IntoResponse for Forbidden {
+    fn into_response(self) -> Response {
+        let mut response = (
+            StatusCode::FORBIDDEN,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            r#"{"error":"forbidden","message":"your account may not use this endpoint"}"#,
+        )
+            .into_response();
+        make_private(response.headers_mut());
+        response
     }
 }
 
@@ -352,7 +424,7 @@ impl<S> tower_layer::Layer<S> for RequireSession {
 
     fn layer(&self, inner: S) -> Self::Service {
         RequireSessionService {
-            auth: self.auth.clone(),
+            rule: self.clone(),
             inner,
         }
     }
@@ -361,7 +433,7 @@ impl<S> tower_layer::Layer<S> for RequireSession {
 /// The service of [`RequireSession`].
 #[derive(Debug, Clone)]
 pub struct RequireSessionService<S> {
-    auth: AuthHandler,
+    rule: RequireSession,
     inner: S,
 }
 
@@ -382,7 +454,10 @@ where
     }
 
     fn call(&mut self, mut req: Request<Body>) -> Self::Future {
-        match self.auth.session_claims(req.headers()) {
+        match self.rule.auth.session_claims(req.headers()) {
+            Some(claims) if !self.rule.allows(&claims) => {
+                Box::pin(async { Ok(Forbidden.into_response()) })
+            }
             Some(claims) => {
                 req.extensions_mut().insert(claims);
                 // Call the instance that was polled ready; leave a fresh clone in its place.

@@ -98,6 +98,8 @@ pub mod axum;
 #[cfg(feature = "lambda")]
 pub mod lambda;
 
+/// Re-exported: implementing [`Callbacks`], [`Events`] or [`Provider`] needs it.
+pub use async_trait::async_trait;
 pub use callbacks::{
     Callbacks, DefaultCallbacks, Events, JwtParams, JwtTrigger, NoEvents, SignInDecision,
 };

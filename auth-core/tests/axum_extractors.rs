@@ -144,3 +144,50 @@ async fn merged_and_nested_services_route_the_same() {
     assert!(body.contains("csrfToken"));
     assert_eq!(headers.get_all("set-cookie").iter().count(), 2);
 }
+
+/// A group-protected route: 401 without a session, 403 with one outside the groups, 200 inside;
+/// every answer private.
+#[tokio::test]
+async fn require_session_with_groups_answers_401_403_200() {
+    let auth = auth();
+    let names = CookieNames::new(WireFormat::NextAuthV4, false);
+    let codec = TokenCodec::for_session(&names, &Secrets::single("axum-secret").unwrap());
+    let cookie = |groups: serde_json::Value| {
+        let mut claims = Claims::new();
+        claims.insert("sub", "user-7");
+        claims.insert("groups", groups);
+        let token = codec
+            .encode(&mut claims, SystemClock.now(), &OsRandom)
+            .unwrap();
+        format!("{}={token}", names.session_token())
+    };
+    let app = Router::new()
+        .route("/api/admin", get(|| async { "admins only" }))
+        .layer(RequireSession::new(auth.clone()).any_group(["admins"]));
+    for (label, cookie, status) in [
+        ("no session", None, StatusCode::UNAUTHORIZED),
+        (
+            "not in the group",
+            Some(cookie(serde_json::json!(["users"]))),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "groups of the wrong type",
+            Some(cookie(serde_json::json!("admins"))),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "in the group",
+            Some(cookie(serde_json::json!(["users", "admins"]))),
+            StatusCode::OK,
+        ),
+    ] {
+        let (got, _, headers) = call(app.clone(), "/api/admin", cookie.as_deref()).await;
+        assert_eq!(got, status, "{label}");
+        assert_eq!(
+            headers.get("cache-control").unwrap(),
+            "private, no-cache, no-store",
+            "{label}"
+        );
+    }
+}

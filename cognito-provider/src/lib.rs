@@ -61,6 +61,7 @@ mod error;
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzzing;
+mod groups;
 mod http;
 mod id_token;
 mod jwks;
@@ -72,6 +73,7 @@ mod verifier;
 
 pub use config::{CognitoBuilder, DEFAULT_LEEWAY_SECS};
 pub use error::{Error, HttpCause};
+pub use groups::{DEFAULT_GROUPS_CLAIM, GroupsInSession};
 pub use http::Timeouts;
 pub use jwks::DEFAULT_JWKS_REFETCH_INTERVAL;
 pub use provider::{ClientAuthMethod, Cognito};

@@ -9,11 +9,9 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
-use auth_core::callbacks::{Callbacks, JwtParams, JwtTrigger};
 use auth_core::session_cookie::{Claims, CookieNames, Secrets, TokenCodec, WireFormat};
 use auth_core::{AuthConfig, AuthHandler};
-use cognito_provider::{Cognito, CognitoBuilder, Timeouts};
+use cognito_provider::{Cognito, CognitoBuilder, GroupsInSession, Timeouts};
 use common::*;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_string_contains, method, path};
@@ -22,22 +20,6 @@ use wiremock::{Mock, ResponseTemplate};
 const SECRET: &str = "cognito-test-secret";
 const NOW: i64 = 1_767_225_600;
 const FAILED: &str = "http://localhost:3000/api/auth/error?error=OAuthCallback";
-
-/// Copies `cognito:groups` from the profile into the token, as an app's `jwt` callback would.
-struct KeepGroups;
-
-#[async_trait]
-impl Callbacks for KeepGroups {
-    async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<Claims>, auth_core::Error> {
-        let mut token = params.token;
-        if params.trigger == JwtTrigger::SignIn
-            && let Some(groups) = params.profile.and_then(|p| p.get("cognito:groups"))
-        {
-            token.insert("groups", groups.clone());
-        }
-        Ok(Some(token))
-    }
-}
 
 fn cognito(
     idp: &Idp,
@@ -59,7 +41,7 @@ fn handler(cognito: &Cognito, clock: &TestClock) -> AuthHandler {
         .public_url(APP)
         .unwrap()
         .clock(clock.clone())
-        .callbacks(cognito.refreshing_callbacks(KeepGroups))
+        .callbacks(cognito.refreshing_callbacks(GroupsInSession::new()))
         .provider(cognito.clone())
         .build()
         .unwrap();

@@ -17,37 +17,16 @@ pub mod serve;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use async_trait::async_trait;
 use auth_core::axum::Session;
-use auth_core::callbacks::{Callbacks, JwtParams, JwtTrigger};
 use auth_core::session_cookie::{Claims, parse_flag};
 use auth_core::{AuthConfigBuilder, AuthHandler, Error};
 use axum::routing::get;
 use axum::{Json, Router};
-use cognito_provider::Cognito;
+use cognito_provider::{Cognito, GroupsInSession};
 use serde_json::Value;
 
 /// Errors of the example binaries: one line for the operator.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
-
-/// The app's `jwt` callback: on sign-in, keep the user's Cognito groups (`cognito:groups`) in
-/// the session token as `groups`, as the interop suite's Next.js app does; otherwise next-auth's
-/// defaults.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct GroupsInToken;
-
-#[async_trait]
-impl Callbacks for GroupsInToken {
-    async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<Claims>, Error> {
-        let mut token = params.token;
-        if matches!(params.trigger, JwtTrigger::SignIn | JwtTrigger::SignUp)
-            && let Some(groups) = params.profile.and_then(|p| p.get("cognito:groups"))
-        {
-            token.insert("groups", groups.clone());
-        }
-        Ok(Some(token))
-    }
-}
 
 /// `/api/auth/*` and `/api/me`.
 pub fn api_router(auth: AuthHandler) -> Router {
@@ -96,7 +75,7 @@ pub fn cognito_from_env(lookup: &impl Fn(&str) -> Option<String>) -> Result<Cogn
 /// The handler for `config` with `cognito` and the app's callbacks.
 pub fn auth_handler(config: AuthConfigBuilder, cognito: Cognito) -> Result<AuthHandler, BoxError> {
     let config = config
-        .callbacks(cognito.refreshing_callbacks(GroupsInToken))
+        .callbacks(cognito.refreshing_callbacks(GroupsInSession::new()))
         .provider(cognito)
         .build()?;
     Ok(AuthHandler::new(config))

@@ -8,7 +8,14 @@
 //!   `token_use: "id"`). Opt in to token refresh ([`Cognito::refreshing_callbacks`]) and to
 //!   hosted-UI logout ([`CognitoBuilder::hosted_ui_logout`]).
 //! * [`CognitoJwtVerifier`]: for APIs that receive Cognito access or id tokens as `Bearer`, the
-//!   checks `aws-jwt-verify` makes, with typed errors.
+//!   checks `aws-jwt-verify` makes, with typed errors; with the `axum` feature,
+//!   `CognitoBearer` extracts and verifies the `Authorization: Bearer` token of a request.
+//!
+//! # Features
+//!
+//! | Feature | Default | What it adds |
+//! |---|---|---|
+//! | `axum` | no | `CognitoBearer`: the axum extractor (401 / 403 with `WWW-Authenticate` as RFC 6750 says) |
 //!
 //! # Quick start
 //!
@@ -55,6 +62,8 @@
 //! wire: same id (`cognito`), `type` (`oauth` / `oidc`), authorization parameters in their
 //! order, default scopes, and profile mapping (`sub` → id, `name`, `email`, `picture` → image).
 
+#[cfg(feature = "axum")]
+mod bearer;
 mod config;
 mod discovery;
 mod error;
@@ -71,6 +80,8 @@ mod provider;
 mod refresh;
 mod verifier;
 
+#[cfg(feature = "axum")]
+pub use bearer::{BearerRejection, CognitoBearer};
 pub use config::{CognitoBuilder, DEFAULT_LEEWAY_SECS};
 pub use error::{Error, HttpCause};
 pub use groups::{DEFAULT_GROUPS_CLAIM, GroupsInSession};

@@ -389,3 +389,73 @@ async fn claims_of_the_wrong_type_are_refused() {
     assert!(id.verify(&aud(json!([CLIENT_ID]))).await.is_ok());
     assert!(id.verify(&aud(json!(CLIENT_ID))).await.is_ok());
 }
+
+/// The axum extractor: RFC 6750 answers for no token, a refused token and a token outside the
+/// required groups; the verified token for a good one.
+#[tokio::test]
+async fn the_bearer_extractor_answers_as_rfc_6750_says() {
+    use axum::routing::get;
+    use cognito_provider::CognitoBearer;
+    use tower::ServiceExt;
+
+    let idp = Idp::start().await;
+    idp.mount_jwks(&[(&KEY_A, "a")]).await;
+    let v = verifier(&idp, TokenUse::Access)
+        .require_any_group(["admins"])
+        .build()
+        .unwrap();
+    let app = axum::Router::new()
+        .route(
+            "/api/reports",
+            get(|CognitoBearer(token): CognitoBearer| async move { token.subject().to_owned() }),
+        )
+        .with_state(v);
+    let good = sign(&KEY_A, "a", &idp.access_claims(NOW));
+    let mut outsider = idp.access_claims(NOW);
+    outsider["cognito:groups"] = json!(["users"]);
+    let outsider = sign(&KEY_A, "a", &outsider);
+    for (label, authorization, status, challenge) in [
+        ("no header", None, 401, Some("Bearer")),
+        (
+            "not bearer",
+            Some("Basic abc".to_owned()),
+            401,
+            Some("Bearer"),
+        ),
+        (
+            "forged",
+            Some(format!(
+                "Bearer {}",
+                sign(&KEY_B, "a", &idp.access_claims(NOW))
+            )),
+            401,
+            Some(r#"Bearer error="invalid_token""#),
+        ),
+        (
+            "outside the groups",
+            Some(format!("Bearer {outsider}")),
+            403,
+            Some(r#"Bearer error="insufficient_scope""#),
+        ),
+        ("good", Some(format!("bearer {good}")), 200, None),
+    ] {
+        let mut request = http::Request::get("/api/reports");
+        if let Some(authorization) = authorization {
+            request = request.header("authorization", authorization);
+        }
+        let response = app
+            .clone()
+            .oneshot(request.body(axum::body::Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), status, "{label}");
+        assert_eq!(
+            response
+                .headers()
+                .get("www-authenticate")
+                .map(|v| v.to_str().unwrap()),
+            challenge,
+            "{label}"
+        );
+    }
+}

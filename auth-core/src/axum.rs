@@ -237,6 +237,11 @@ fn note_session_read(parts: &Parts) -> Result<(), SessionRejection> {
 
 /// The session of the request, required: `401` JSON when there is none or it is invalid.
 ///
+/// Read by [`AuthHandler::get_token`]: the session cookie, or — when the request has none — a
+/// next-auth session token in `Authorization: Bearer` (next-auth's `getToken` reads both; turn
+/// the Bearer form off with [`bearer_sessions(false)`](crate::AuthConfigBuilder::bearer_sessions)
+/// in a service whose Bearer tokens are Cognito's).
+///
 /// `T` is any deserializable view of the session token's claims (default: [`Claims`]). Needs
 /// `AuthHandler: FromRef<S>` (the handler in the router's state) and the route inside
 /// [`AuthHandler::session_layer`], which keeps the response out of every cache.

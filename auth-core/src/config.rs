@@ -54,6 +54,7 @@ pub struct AuthConfig {
     pub(crate) base_path: String,
     pub(crate) session_max_age: i64,
     pub(crate) trust_forwarded_headers: bool,
+    pub(crate) bearer_sessions: bool,
     pub(crate) providers: Vec<Arc<dyn Provider>>,
     pub(crate) callbacks: Arc<dyn Callbacks>,
     pub(crate) events: Arc<dyn Events>,
@@ -72,6 +73,7 @@ impl fmt::Debug for AuthConfig {
             .field("base_path", &self.base_path)
             .field("session_max_age", &self.session_max_age)
             .field("trust_forwarded_headers", &self.trust_forwarded_headers)
+            .field("bearer_sessions", &self.bearer_sessions)
             .field(
                 "providers",
                 &self.providers.iter().map(|p| p.id()).collect::<Vec<_>>(),
@@ -91,6 +93,7 @@ impl AuthConfig {
             base_path: None,
             session_max_age: session_cookie::DEFAULT_MAX_AGE_SECS,
             trust_forwarded_headers: false,
+            bearer_sessions: true,
             providers: Vec::new(),
             callbacks: Arc::new(DefaultCallbacks),
             events: Arc::new(NoEvents),
@@ -237,6 +240,7 @@ pub struct AuthConfigBuilder {
     base_path: Option<String>,
     session_max_age: i64,
     trust_forwarded_headers: bool,
+    bearer_sessions: bool,
     providers: Vec<Arc<dyn Provider>>,
     callbacks: Arc<dyn Callbacks>,
     events: Arc<dyn Events>,
@@ -307,6 +311,16 @@ impl AuthConfigBuilder {
     /// Only enable this behind a proxy that sets (and overwrites) these headers.
     pub fn trust_forwarded_headers(mut self, trust: bool) -> Self {
         self.trust_forwarded_headers = trust;
+        self
+    }
+
+    /// Whether [`AuthHandler::get_token`](crate::AuthHandler::get_token) (and the axum
+    /// `Session` extractors) also read a session token sent as `Authorization: Bearer <token>`
+    /// when the request has no session cookie, as next-auth's `getToken` does. Default: yes.
+    /// Turn it off in a service whose Bearer tokens are something else (Cognito's, read with
+    /// `cognito_provider::CognitoBearer`), so that the two are never confused.
+    pub fn bearer_sessions(mut self, accept: bool) -> Self {
+        self.bearer_sessions = accept;
         self
     }
 
@@ -404,6 +418,7 @@ impl AuthConfigBuilder {
             base_path,
             session_max_age: self.session_max_age,
             trust_forwarded_headers: self.trust_forwarded_headers,
+            bearer_sessions: self.bearer_sessions,
             providers: self.providers,
             callbacks: self.callbacks,
             events: self.events,

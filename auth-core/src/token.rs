@@ -66,6 +66,9 @@ impl AuthHandler {
                 return None;
             }
         }
+        if !config.bearer_sessions {
+            return None;
+        }
         let authorization = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
         let token = bearer_token(authorization).ok()?;
         sessions

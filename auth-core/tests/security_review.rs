@@ -403,3 +403,29 @@ for_each_transport!(
     a_non_ascii_neighbour_cookie_keeps_the_session,
     get_token_uses_the_cookie_names_of_the_request_scheme,
 );
+
+/// `get_token` reads a next-auth token in `Authorization: Bearer` as next-auth does, unless the
+/// service turns that off (its Bearer tokens are Cognito's).
+#[test]
+fn bearer_sessions_can_be_turned_off() {
+    let token = Fixture::new(WireFormat::NextAuthV4)
+        .session_cookie()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_owned();
+    let mut headers = HeaderMap::new();
+    headers.insert("authorization", format!("Bearer {token}").parse().unwrap());
+    for (accept, expected) in [(true, true), (false, false)] {
+        let handler = AuthHandler::new(
+            AuthConfig::builder(WireFormat::NextAuthV4, Secrets::single(SECRET).unwrap())
+                .public_url(ORIGIN)
+                .unwrap()
+                .clock(FixedClock::at_unix(NOW))
+                .bearer_sessions(accept)
+                .build()
+                .unwrap(),
+        );
+        assert_eq!(handler.get_token::<Subject>(&headers).is_some(), expected);
+    }
+}

@@ -115,3 +115,8 @@ pub use session_cookie::PublicOrigin;
 
 /// The default base path, as next-auth's (`/api/auth`).
 pub const DEFAULT_BASE_PATH: &str = "/api/auth";
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

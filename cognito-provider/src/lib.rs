@@ -90,3 +90,8 @@ pub use jwks::DEFAULT_JWKS_REFETCH_INTERVAL;
 pub use provider::{ClientAuthMethod, Cognito};
 pub use refresh::{REFRESH_ERROR, RefreshingCallbacks};
 pub use verifier::{CognitoJwtVerifier, CognitoJwtVerifierBuilder, TokenUse, VerifiedToken};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

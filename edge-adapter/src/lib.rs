@@ -143,3 +143,8 @@ pub use session_cookie::PublicOrigin;
 
 /// Re-exported so callers name the same types this crate's API uses.
 pub use session_cookie;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -145,3 +145,8 @@ pub use settings::parse_flag;
 
 /// Re-exported so callers name the same `time` types this crate's API uses.
 pub use time;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

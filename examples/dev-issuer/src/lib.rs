@@ -101,3 +101,8 @@ pub use issuer::{
     DEFAULT_POOL_ID, DEFAULT_TOKEN_VALIDITY, DevIssuer, DevIssuerBuilder, RunningIssuer,
 };
 pub use keys::{DevSigningKey, KEY_BITS};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

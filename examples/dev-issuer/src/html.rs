@@ -87,7 +87,7 @@ pub(crate) fn login_page(
     let _ = write!(
         body,
         "<p class=\"dev\">Development issuer (a stand-in for Amazon Cognito; local development \
-         only). Users: {users}. Their passwords are printed when the local stack starts.</p>"
+         only). Users: {users}. Their passwords are printed where this issuer was started.</p>"
     );
     page("Sign in", &body)
 }

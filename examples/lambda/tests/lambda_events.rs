@@ -140,3 +140,40 @@ async fn rest_api_stage_does_not_break_routing() {
     let response = invoke(e).await;
     assert_eq!(response["statusCode"], 200, "{response}");
 }
+
+/// The group-protected route of the same router, on Lambda: 401 without a session, 403 for a
+/// session outside `admins`, 200 with the typed view of the claims inside.
+#[tokio::test]
+async fn the_admin_route_answers_401_403_200_on_lambda() {
+    let names = CookieNames::new(WireFormat::NextAuthV4, true);
+    let codec = TokenCodec::for_session(&names, &Secrets::single(SECRET).unwrap());
+    let with_groups = |groups: Value| {
+        let mut claims = Claims::new();
+        claims.insert("sub", "user-1");
+        claims.insert("email", "jane@example.com");
+        claims.insert("groups", groups);
+        format!(
+            "{}={}",
+            names.session_token(),
+            codec
+                .encode(&mut claims, SystemClock.now(), &OsRandom)
+                .unwrap()
+        )
+    };
+    let none = invoke(v2("GET", "/api/admin", &[])).await;
+    assert_eq!(none["statusCode"], 401);
+    let user = with_groups(json!(["users"]));
+    let outsider = invoke(v2("GET", "/api/admin", &[&user])).await;
+    assert_eq!(outsider["statusCode"], 403);
+    let admin = with_groups(json!(["users", "admins"]));
+    let inside = invoke(v2("GET", "/api/admin", &[&admin])).await;
+    assert_eq!(inside["statusCode"], 200);
+    assert_eq!(
+        body(&inside),
+        json!({"sub": "user-1", "email": "jane@example.com", "groups": ["users", "admins"]})
+    );
+    assert_eq!(
+        inside["headers"]["cache-control"], "private, no-cache, no-store",
+        "built from a session: never cached"
+    );
+}

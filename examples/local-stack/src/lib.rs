@@ -1,5 +1,6 @@
 //! The application behind `/api/*`, shared by the local stack and the Lambda function:
-//! next-auth's `/api/auth/*` (auth-core with Cognito) and a protected `/api/me`.
+//! next-auth's `/api/auth/*` (auth-core with Cognito), a protected `/api/me` and an
+//! `/api/admin` for the `admins` group.
 //!
 //! Configured by the variables next-auth and Next.js's standalone server read:
 //!
@@ -17,7 +18,7 @@ pub mod serve;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use auth_core::axum::Session;
+use auth_core::axum::{RequireSession, Session};
 use auth_core::session_cookie::{Claims, parse_flag};
 use auth_core::{AuthConfigBuilder, AuthHandler, Error};
 use axum::routing::get;
@@ -28,10 +29,16 @@ use serde_json::Value;
 /// Errors of the example binaries: one line for the operator.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// `/api/auth/*` and `/api/me`.
+/// `/api/auth/*`, `/api/me` (any session) and `/api/admin` (sessions of the `admins` group:
+/// 401 without a session, 403 outside the group).
 pub fn api_router(auth: AuthHandler) -> Router {
     Router::new()
         .route("/api/me", get(me))
+        .merge(
+            Router::new()
+                .route("/api/admin", get(admin))
+                .layer(RequireSession::new(auth.clone()).any_group(["admins"])),
+        )
         .merge(auth.router())
         .layer(auth.session_layer())
         .with_state(auth)
@@ -45,6 +52,24 @@ async fn me(Session(claims): Session<Claims>) -> Json<Value> {
         claims.shift_remove(secret);
     }
     Json(Value::Object(claims))
+}
+
+/// What an administrator's page needs from the session, as a typed view of its claims.
+#[derive(Debug, serde::Deserialize, serde::Serialize)]
+struct Admin {
+    sub: String,
+    email: Option<String>,
+    groups: Vec<String>,
+}
+
+/// `RequireSession` let the request through: the session is there, in the `admins` group.
+async fn admin(
+    axum::Extension(claims): axum::Extension<Claims>,
+) -> Result<Json<Admin>, http::StatusCode> {
+    claims
+        .deserialize::<Admin>()
+        .map(Json)
+        .map_err(|_| http::StatusCode::FORBIDDEN)
 }
 
 fn flag(lookup: &impl Fn(&str) -> Option<String>, variable: &'static str) -> Result<bool, Error> {

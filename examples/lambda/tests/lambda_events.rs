@@ -177,3 +177,20 @@ async fn the_admin_route_answers_401_403_200_on_lambda() {
         "built from a session: never cached"
     );
 }
+
+/// The Bearer API of the same router, on Lambda: RFC 6750 answers without a network (a
+/// malformed token is refused before any key is fetched).
+#[tokio::test]
+async fn the_bearer_api_answers_as_rfc_6750_says_on_lambda() {
+    let none = invoke(v2("GET", "/api/reports", &[])).await;
+    assert_eq!(none["statusCode"], 401);
+    assert_eq!(none["headers"]["www-authenticate"], "Bearer");
+    let mut garbage = v2("GET", "/api/reports", &[]);
+    garbage["headers"]["authorization"] = "Bearer not.a.jwt".into();
+    let refused = invoke(garbage).await;
+    assert_eq!(refused["statusCode"], 401);
+    assert_eq!(
+        refused["headers"]["www-authenticate"],
+        r#"Bearer error="invalid_token""#
+    );
+}

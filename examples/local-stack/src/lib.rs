@@ -21,19 +21,23 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use auth_core::axum::{RequireSession, Session};
 use auth_core::session_cookie::{Claims, parse_flag};
 use auth_core::{AuthConfigBuilder, AuthHandler, Error};
+use axum::extract::FromRef;
 use axum::routing::get;
 use axum::{Json, Router};
-use cognito_provider::{Cognito, GroupsInSession};
+use cognito_provider::{Cognito, CognitoBearer, CognitoJwtVerifier, GroupsInSession, TokenUse};
 use serde_json::Value;
 
 /// Errors of the example binaries: one line for the operator.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// `/api/auth/*`, `/api/me` (any session) and `/api/admin` (sessions of the `admins` group:
-/// 401 without a session, 403 outside the group).
-pub fn api_router(auth: AuthHandler) -> Router {
+/// `/api/auth/*`, `/api/me` (any session), `/api/admin` (sessions of the `admins` group: 401
+/// without a session, 403 outside the group) and `/api/reports` (a Cognito access token as
+/// `Authorization: Bearer`, for API clients).
+pub fn api_router(state: AppState) -> Router {
+    let auth = state.auth.clone();
     Router::new()
         .route("/api/me", get(me))
+        .route("/api/reports", get(reports))
         .merge(
             Router::new()
                 .route("/api/admin", get(admin))
@@ -41,7 +45,7 @@ pub fn api_router(auth: AuthHandler) -> Router {
         )
         .merge(auth.router())
         .layer(auth.session_layer())
-        .with_state(auth)
+        .with_state(state)
 }
 
 /// The session's claims, without the OAuth tokens a refreshing session keeps (they are for the
@@ -52,6 +56,11 @@ async fn me(Session(claims): Session<Claims>) -> Json<Value> {
         claims.shift_remove(secret);
     }
     Json(Value::Object(claims))
+}
+
+/// The Bearer API: who the verified Cognito access token belongs to.
+async fn reports(CognitoBearer(token): CognitoBearer) -> Json<Value> {
+    Json(serde_json::json!({ "sub": token.subject(), "groups": token.groups() }))
 }
 
 /// What an administrator's page needs from the session, as a typed view of its claims.
@@ -97,17 +106,46 @@ pub fn cognito_from_env(lookup: &impl Fn(&str) -> Option<String>) -> Result<Cogn
     Ok(builder.build()?)
 }
 
-/// The handler for `config` with `cognito` and the app's callbacks.
-pub fn auth_handler(config: AuthConfigBuilder, cognito: Cognito) -> Result<AuthHandler, BoxError> {
+/// What the app's routes need: the `/api/auth/*` handler (sessions) and a verifier of the user
+/// pool's access tokens (the Bearer API).
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Sessions: `/api/auth/*`, `Session`, `RequireSession`.
+    pub auth: AuthHandler,
+    /// Cognito access tokens of the same pool and app client, for `CognitoBearer`.
+    pub verifier: CognitoJwtVerifier,
+}
+
+impl FromRef<AppState> for AuthHandler {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.clone()
+    }
+}
+
+impl FromRef<AppState> for CognitoJwtVerifier {
+    fn from_ref(state: &AppState) -> Self {
+        state.verifier.clone()
+    }
+}
+
+/// The handler for `config` with `cognito` and the app's callbacks, and a verifier of the same
+/// pool's access tokens.
+pub fn auth_handler(config: AuthConfigBuilder, cognito: Cognito) -> Result<AppState, BoxError> {
+    let verifier =
+        CognitoJwtVerifier::builder(cognito.issuer(), TokenUse::Access, [cognito.client_id()])
+            .build()?;
     let config = config
         .callbacks(cognito.refreshing_callbacks(GroupsInSession::new()))
         .provider(cognito)
         .build()?;
-    Ok(AuthHandler::new(config))
+    Ok(AppState {
+        auth: AuthHandler::new(config),
+        verifier,
+    })
 }
 
-/// The handler configured entirely from the environment (a real user pool).
-pub fn auth_from_env(lookup: &impl Fn(&str) -> Option<String>) -> Result<AuthHandler, BoxError> {
+/// The app configured entirely from the environment (a real user pool).
+pub fn auth_from_env(lookup: &impl Fn(&str) -> Option<String>) -> Result<AppState, BoxError> {
     let cognito = cognito_from_env(lookup)?;
     auth_handler(auth_core::AuthConfig::from_lookup(lookup)?, cognito)
 }

@@ -75,12 +75,13 @@ async fn run() -> Result<(), BoxError> {
         (auth, Some(issuer))
     };
     let public_url = auth
+        .auth
         .config()
         .public_origin()
         .map_or_else(|| format!("http://{local}"), |o| o.as_str().to_owned());
 
     let timeouts = Timeouts {
-        max_body_bytes: auth.config().max_body_bytes(),
+        max_body_bytes: auth.auth.config().max_body_bytes(),
         ..Timeouts::from_lookup(&env)?
     };
     let mut app = api_router(auth);
@@ -112,7 +113,7 @@ async fn run() -> Result<(), BoxError> {
 /// `NEXTAUTH_SESSION_MAX_AGE` and the rest mean what they mean elsewhere), with two defaults of
 /// its own: the URL is this server's, and the secret is random for this run (sessions end when
 /// the process stops).
-async fn embedded(local: SocketAddr) -> Result<(auth_core::AuthHandler, RunningIssuer), BoxError> {
+async fn embedded(local: SocketAddr) -> Result<(local_stack::AppState, RunningIssuer), BoxError> {
     let default_url = format!("http://{local}");
     let default_secret = if env("NEXTAUTH_SECRET")
         .or_else(|| env("AUTH_SECRET"))

@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 use session_cookie::time::OffsetDateTime;
 use session_cookie::{
     CheckKind, CookieNames, CsrfProtection, OAuthChecks, RequestCookies, Secrets, SessionCookie,
-    TokenCodec, WireFormat, bearer_token,
+    SessionReader, TokenCodec, WireFormat, bearer_token,
 };
 
 struct Fixture {
@@ -17,6 +17,17 @@ struct Fixture {
     csrf: CsrfProtection,
     checks: OAuthChecks,
 }
+
+/// The one reader of the tiers, both formats (the edge's migration setup).
+static READER: LazyLock<SessionReader> = LazyLock::new(|| {
+    let secrets = Secrets::single("fuzz-secret").expect("valid secret");
+    SessionReader::for_formats(
+        [WireFormat::NextAuthV4, WireFormat::AuthJsV5],
+        &secrets,
+        None,
+    )
+    .expect("two formats")
+});
 
 static FIXTURES: LazyLock<Vec<Fixture>> = LazyLock::new(|| {
     let secrets = Secrets::single("fuzz-secret").expect("valid secret");
@@ -37,6 +48,11 @@ fuzz_target!(|data: &[u8]| {
     // Header values are bytes (any of them may be ≥ 0x80); HTTP/2 may split cookies over
     // several headers: fuzz that path too.
     let cookies = RequestCookies::parse_all_bytes(data.split(|&b| b == b'\n'));
+    for secure in [false, true] {
+        let _ = READER.read(&cookies, secure, now);
+        let _ = READER.read_as::<serde_json::Value>(&cookies, secure, now);
+        let _ = READER.clear(&cookies, secure);
+    }
     for fx in FIXTURES.iter() {
         let session = SessionCookie::from_request(&cookies, &fx.names);
         if let Ok(Some(token)) = session.token() {

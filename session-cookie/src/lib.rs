@@ -13,34 +13,28 @@
 //!
 //! ```
 //! use session_cookie::{
-//!     Clock, CookieNames, OsRandom, RequestCookies, Secrets, SessionCookie, SystemClock,
-//!     TokenCodec, WireFormat,
+//!     Claims, Clock, OsRandom, RequestCookies, Secrets, SessionReader, SystemClock, WireFormat,
 //! };
-//! # use session_cookie::Claims;
 //!
 //! // Once, at start-up: keys are derived here, not per request.
 //! let secrets = Secrets::single("the value of NEXTAUTH_SECRET")?;
-//! let names = CookieNames::new(WireFormat::NextAuthV4, false); // http:// deployment
-//! let codec = TokenCodec::for_session(&names, &secrets);
+//! let sessions = SessionReader::new(WireFormat::NextAuthV4, &secrets);
+//! let secure = false; // an http:// deployment: the plain cookie names
 //! # let now = SystemClock.now();
 //! # let mut c = Claims::new(); c.insert("sub", "user-1");
-//! # let cookie_header = format!("next-auth.session-token={}", codec.encode(&mut c, now, &OsRandom)?);
+//! # let cookie_header = format!("next-auth.session-token={}", sessions.encode(&mut c, secure, now, &OsRandom)?);
 //!
-//! // Per request:
+//! // Per request: the one reader every tier of the workspace uses.
 //! let now = SystemClock.now();
 //! let cookies = RequestCookies::parse(&cookie_header);
-//! let session = SessionCookie::from_request(&cookies, &names);
-//! let set_cookie = match session.token() {
-//!     Ok(Some(token)) => match codec.decode(token, now) {
-//!         Ok(mut claims) => {
-//!             println!("signed in as {:?}", claims.get_str("sub"));
-//!             let fresh = codec.encode(&mut claims, now, &OsRandom)?;
-//!             session.write(&fresh, now + time::Duration::days(30))
-//!         }
-//!         Err(_) => session.clear(), // expired or tampered: signed out
-//!     },
+//! let set_cookie = match sessions.read(&cookies, secure, now) {
+//!     Ok(Some(mut claims)) => {
+//!         println!("signed in as {:?}", claims.get_str("sub"));
+//!         let fresh = sessions.encode(&mut claims, secure, now, &OsRandom)?;
+//!         sessions.write(&cookies, secure, &fresh, now + time::Duration::days(30))
+//!     }
 //!     Ok(None) => Vec::new(),
-//!     Err(_) => session.clear(),
+//!     Err(_) => sessions.clear(&cookies, secure), // expired or tampered: signed out
 //! };
 //! for cookie in set_cookie {
 //!     let _header_value: String = cookie.to_string(); // one `Set-Cookie` header each

@@ -173,18 +173,28 @@ pub struct Unauthorized;
 
 impl IntoResponse for Unauthorized {
     fn into_response(self) -> Response {
-        let mut response = (
+        private_answer(
             StatusCode::UNAUTHORIZED,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
+            Some("application/json"),
             r#"{"error":"unauthorized","message":"sign in to use this endpoint"}"#,
         )
-            .into_response();
-        make_private(response.headers_mut());
-        response
     }
+}
+
+/// An answer of this adapter's own (a rejection): never cached, like every session answer.
+fn private_answer(
+    status: StatusCode,
+    content_type: Option<&'static str>,
+    body: &'static str,
+) -> Response {
+    let mut response = (status, body).into_response();
+    if let Some(content_type) = content_type {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    }
+    make_private(response.headers_mut());
+    response
 }
 
 /// Why [`Session`] or [`MaybeSession`] gave no value.
@@ -207,14 +217,12 @@ impl IntoResponse for SessionRejection {
                 tracing::error!(
                     "a Session/MaybeSession extractor ran outside AuthHandler::session_layer()"
                 );
-                let mut response = (
+                private_answer(
                     StatusCode::INTERNAL_SERVER_ERROR,
+                    None,
                     "Missing auth_core::axum::SessionLayer: add `.layer(auth.session_layer())` \
                      to the router of this route",
                 )
-                    .into_response();
-                make_private(response.headers_mut());
-                response
             }
         }
     }
@@ -410,17 +418,11 @@ pub struct Forbidden;
 
 impl IntoResponse for Forbidden {
     fn into_response(self) -> Response {
-        let mut response = (
+        private_answer(
             StatusCode::FORBIDDEN,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
+            Some("application/json"),
             r#"{"error":"forbidden","message":"your account may not use this endpoint"}"#,
         )
-            .into_response();
-        make_private(response.headers_mut());
-        response
     }
 }
 

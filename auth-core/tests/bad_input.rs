@@ -72,14 +72,7 @@ impl Fixture {
     }
 
     fn session_cookie(&self) -> String {
-        let mut claims = Claims::new();
-        claims.insert("sub", "user-1");
-        claims.insert("name", "Jane");
-        let token = self
-            .session
-            .encode(&mut claims, self.now(), &OsRandom)
-            .unwrap();
-        format!("{}={token}", self.names.session_token())
+        common::session_cookie(&self.names, SECRET, self.now())
     }
 
     fn check_cookie(

@@ -200,6 +200,23 @@ pub fn vectors(name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// `name=token` of a valid session for `sub: user-1, name: Jane`, issued at `at`, under
+/// `names` (its format and scheme) and `secret`.
+pub fn session_cookie(
+    names: &auth_core::session_cookie::CookieNames,
+    secret: &str,
+    at: time::OffsetDateTime,
+) -> String {
+    use auth_core::session_cookie::{Claims, OsRandom, Secrets, TokenCodec};
+    let mut claims = Claims::new();
+    claims.insert("sub", "user-1");
+    claims.insert("name", "Jane");
+    let token = TokenCodec::for_session(names, &Secrets::single(secret).unwrap())
+        .encode(&mut claims, at, &OsRandom)
+        .unwrap();
+    format!("{}={token}", names.session_token())
+}
+
 /// All `Set-Cookie` values of a response, in order.
 pub fn set_cookies(response: &Response<Bytes>) -> Vec<String> {
     response

@@ -57,11 +57,16 @@ fn body(response: &Value) -> Value {
 }
 
 fn session_cookie() -> String {
+    let mut claims = Claims::new();
+    claims.insert("name", "Jane");
+    session_cookie_with(claims)
+}
+
+/// The https session cookie of `sub: user-1`, `email: jane@example.com` and `claims`.
+fn session_cookie_with(mut claims: Claims) -> String {
     let names = CookieNames::new(WireFormat::NextAuthV4, true);
     let codec = TokenCodec::for_session(&names, &Secrets::single(SECRET).unwrap());
-    let mut claims = Claims::new();
     claims.insert("sub", "user-1");
-    claims.insert("name", "Jane");
     claims.insert("email", "jane@example.com");
     format!(
         "{}={}",
@@ -145,20 +150,10 @@ async fn rest_api_stage_does_not_break_routing() {
 /// session outside `admins`, 200 with the typed view of the claims inside.
 #[tokio::test]
 async fn the_admin_route_answers_401_403_200_on_lambda() {
-    let names = CookieNames::new(WireFormat::NextAuthV4, true);
-    let codec = TokenCodec::for_session(&names, &Secrets::single(SECRET).unwrap());
     let with_groups = |groups: Value| {
         let mut claims = Claims::new();
-        claims.insert("sub", "user-1");
-        claims.insert("email", "jane@example.com");
         claims.insert("groups", groups);
-        format!(
-            "{}={}",
-            names.session_token(),
-            codec
-                .encode(&mut claims, SystemClock.now(), &OsRandom)
-                .unwrap()
-        )
+        session_cookie_with(claims)
     };
     let none = invoke(v2("GET", "/api/admin", &[])).await;
     assert_eq!(none["statusCode"], 401);

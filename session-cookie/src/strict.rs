@@ -33,11 +33,14 @@ struct Findings {
 /// Deserialize `T` from `json`: [`Error::DuplicateMember`] for a repeated name anywhere,
 /// [`Error::PayloadNotJsonObject`] unless the top level is an object; `T`'s own mismatch
 /// otherwise comes back as the serde error (the caller decides after the time check).
-pub(crate) fn from_slice<'de, T: de::Deserialize<'de>>(
-    json: &'de [u8],
+///
+/// `json` is text: the caller checks UTF-8 once for the whole payload, so that serde_json need
+/// not check it again string by string (see [`crate::json::object_from_str`]).
+pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(
+    json: &'de str,
 ) -> Result<(Result<T, serde_json::Error>, TimeClaims), Error> {
     let findings = Findings::default();
-    let mut inner = serde_json::Deserializer::from_slice(json);
+    let mut inner = serde_json::Deserializer::from_str(json);
     let result = T::deserialize(Strict {
         inner: &mut inner,
         findings: &findings,
@@ -404,7 +407,7 @@ mod tests {
     #[test]
     fn reads_the_view_and_the_top_level_times_as_written() {
         let json = br#"{"sub":"u","nested":{"exp":1},"exp":99,"iat":null,"\u006ebf":7,"x":[1]}"#;
-        let (view, times) = from_slice::<View<'_>>(json).unwrap();
+        let (view, times) = from_str::<View<'_>>(std::str::from_utf8(json).unwrap()).unwrap();
         let view = view.unwrap();
         assert_eq!((view.sub, view.exp), ("u", Some(99)));
         assert_eq!(
@@ -432,12 +435,12 @@ mod tests {
             br#"{"sub":"u","exp":{"a":1,"a":2}}"#,
         ] {
             assert!(
-                matches!(from_slice::<View<'_>>(json), Err(Error::DuplicateMember)),
+                matches!(from_str::<View<'_>>(std::str::from_utf8(json).unwrap()), Err(Error::DuplicateMember)),
                 "{}",
                 String::from_utf8_lossy(json)
             );
             assert!(matches!(
-                from_slice::<Map<String, Value>>(json),
+                from_str::<Map<String, Value>>(std::str::from_utf8(json).unwrap()),
                 Err(Error::DuplicateMember)
             ));
         }
@@ -447,11 +450,11 @@ mod tests {
     fn only_an_object_is_a_payload() {
         for json in [&b"[]"[..], b"1", b"null", b"\"x\""] {
             assert!(matches!(
-                from_slice::<Map<String, Value>>(json),
+                from_str::<Map<String, Value>>(std::str::from_utf8(json).unwrap()),
                 Err(Error::PayloadNotJsonObject)
             ));
         }
-        let (trailing, _) = from_slice::<Map<String, Value>>(b"{} x").unwrap();
+        let (trailing, _) = from_str::<Map<String, Value>>("{} x").unwrap();
         assert!(trailing.is_err(), "trailing bytes fail the value");
     }
 }

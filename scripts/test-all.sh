@@ -33,6 +33,7 @@ step "wasm32 build of the edge crates" scripts/check-wasm.sh
 step "session tokens through the real next-auth / @auth/core" scripts/node-interop-jwt.sh
 step "CDK recipe: assertions and offline synth" bash examples/cdk/test.sh
 step "Lambda@Edge package: wasm in Node 20 on event fixtures" bash examples/edge-function/test.sh
+step "differential: mutated sessions through next-auth, @auth/core and every Rust reader" scripts/differential.sh
 step "interop: real Next.js + next-auth, OIDC IdP and Chromium against the Rust tier" scripts/interop.sh
 
 echo

@@ -74,10 +74,16 @@ impl<'a> SessionCookie<'a> {
         let mut unchunked = None;
         let mut chunks: Vec<(usize, &'a str)> = Vec::new();
         let mut too_many = false;
+        let mut foreign_prefixed = false;
+        let mut quoted = false;
         for (cookie_name, value) in cookies.iter() {
             let Some(slot) = slot_of(cookie_name, name) else {
+                // next-auth reads every cookie whose name starts with the session cookie's as
+                // a chunk; such a neighbour breaks its session, so it breaks ours too.
+                foreign_prefixed |= cookie_name.starts_with(name) && !value.is_empty();
                 continue;
             };
+            quoted |= cookies.was_quoted(cookie_name);
             if let Slot::Chunk(i) = slot
                 && i >= MAX_CHUNKS
             {
@@ -98,6 +104,10 @@ impl<'a> SessionCookie<'a> {
 
         let token = if too_many {
             Err(ChunkProblem::TooManyChunks)
+        } else if foreign_prefixed {
+            Err(ChunkProblem::ForeignPrefixed)
+        } else if quoted {
+            Err(ChunkProblem::Quoted)
         } else {
             match (unchunked, chunks.is_empty()) {
                 (None, true) => Ok(None),
@@ -218,6 +228,38 @@ fn split_chunks(mut text: &str, size: usize) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the differential suite: next-auth joins `<name>-x` into the token (and fails),
+    /// and @auth/core keeps a quoted value quoted (and fails); both were sessions here.
+    #[test]
+    fn a_foreign_prefixed_neighbour_or_a_quoted_value_is_no_session() {
+        let n = "__Secure-next-auth.session-token";
+        let read = |header: &str| {
+            let cookies = RequestCookies::parse(header);
+            SessionCookie::read(&cookies, n, true, 3933)
+                .token()
+                .map(|t| t.map(str::to_owned))
+        };
+        assert_eq!(read(&format!("{n}=tok")), Ok(Some("tok".to_owned())));
+        assert_eq!(
+            read(&format!("{n}-foo=bar; {n}=tok")),
+            Err(Error::InvalidChunks(ChunkProblem::ForeignPrefixed))
+        );
+        assert_eq!(
+            read(&format!("{n}-foo=; {n}=tok")),
+            Ok(Some("tok".to_owned())),
+            "an empty neighbour changes nothing for either package"
+        );
+        assert_eq!(
+            read(&format!("{n}=\"tok\"")),
+            Err(Error::InvalidChunks(ChunkProblem::Quoted))
+        );
+        assert_eq!(
+            read(&format!("other=\"q\"; {n}=tok")),
+            Ok(Some("tok".to_owned())),
+            "only the session's own value counts"
+        );
+    }
 
     #[test]
     fn slots() {

@@ -209,6 +209,12 @@ pub enum ChunkProblem {
     MissingChunk,
     /// More chunks than [`crate::chunk::MAX_CHUNKS`].
     TooManyChunks,
+    /// A session cookie whose name merely starts with the session cookie's name
+    /// (`next-auth.session-token-x`): next-auth joins it into the token, which then fails.
+    ForeignPrefixed,
+    /// A session cookie value in double quotes: never written by the packages, unquoted by
+    /// next-auth 4 and kept quoted (so refused) by @auth/core.
+    Quoted,
 }
 
 impl fmt::Display for ChunkProblem {
@@ -217,6 +223,10 @@ impl fmt::Display for ChunkProblem {
             ChunkProblem::Ambiguous => "both an unchunked cookie and chunks are present",
             ChunkProblem::MissingChunk => "a chunk is missing",
             ChunkProblem::TooManyChunks => "too many chunks",
+            ChunkProblem::ForeignPrefixed => {
+                "another cookie's name starts with the session cookie's"
+            }
+            ChunkProblem::Quoted => "the session cookie's value is in double quotes",
         })
     }
 }

@@ -333,6 +333,14 @@ struct Header {
     zip: Option<()>,
     #[serde(default, deserialize_with = "present")]
     crit: Option<()>,
+    /// Claims replicated as header parameters (RFC 7519 §5.3). jose requires them to equal the
+    /// payload's; the packages never write them, so any of them is refused outright.
+    #[serde(default, deserialize_with = "present")]
+    iss: Option<()>,
+    #[serde(default, deserialize_with = "present")]
+    sub: Option<()>,
+    #[serde(default, deserialize_with = "present")]
+    aud: Option<()>,
 }
 
 /// `Some(())` for a member that is there, `null` included.
@@ -362,6 +370,9 @@ fn parse_header(header_b64: &str) -> Result<Header, Error> {
     }
     if header.zip.is_some() {
         return Err(Error::CompressionNotAllowed);
+    }
+    if header.iss.is_some() || header.sub.is_some() || header.aud.is_some() {
+        return Err(Error::MalformedJwe(Malformed::Header));
     }
     Ok(header)
 }
@@ -427,6 +438,23 @@ fn assemble(header_b64: &str, iv: &[u8], ciphertext: &[u8], tag: &[u8]) -> Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the differential suite: jose refuses a header `sub` that differs from the
+    /// payload's; the packages never write one, so any replicated claim is refused.
+    #[test]
+    fn claims_replicated_in_the_header_are_refused() {
+        for member in ["iss", "sub", "aud"] {
+            let header = format!(r#"{{"alg":"dir","enc":"A256GCM","{member}":"x"}}"#);
+            assert!(
+                matches!(
+                    parse_header(&b64::encode(header)),
+                    Err(Error::MalformedJwe(Malformed::Header))
+                ),
+                "{member}"
+            );
+        }
+        assert!(parse_header(&b64::encode(r#"{"alg":"dir","enc":"A256GCM"}"#)).is_ok());
+    }
 
     #[test]
     fn v4_header_constant_is_the_spec_header() {

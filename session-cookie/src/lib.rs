@@ -116,6 +116,12 @@ mod set_cookie;
 mod settings;
 mod strict;
 
+/// What our readers refuse although next-auth or @auth/core would read it, and why: the
+/// allow-list of the differential suite (`interop/differential`), quoted here as the suite
+/// reads it.
+#[doc = include_str!("../strict-on-input.md")]
+pub mod strict_on_input {}
+
 pub use bearer::bearer_token;
 pub use checks::{CHECK_MAX_AGE_SECS, CheckKind, OAuthChecks};
 pub use chunk::SessionCookie;

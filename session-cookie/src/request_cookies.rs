@@ -30,6 +30,8 @@ pub const MAX_REQUEST_COOKIES: usize = 256;
 #[derive(Clone, Default)]
 pub struct RequestCookies<'a> {
     pairs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    /// The names whose value came in double quotes (see [`Self::was_quoted`]).
+    quoted: Vec<usize>,
 }
 
 impl<'a> RequestCookies<'a> {
@@ -43,7 +45,10 @@ impl<'a> RequestCookies<'a> {
     where
         I: IntoIterator<Item = &'a str>,
     {
-        let mut cookies = RequestCookies { pairs: Vec::new() };
+        let mut cookies = RequestCookies {
+            pairs: Vec::new(),
+            quoted: Vec::new(),
+        };
         for header in headers {
             if !cookies.extend_from(header) {
                 break;
@@ -75,7 +80,10 @@ impl<'a> RequestCookies<'a> {
     where
         I: IntoIterator<Item = &'a [u8]>,
     {
-        let mut cookies = RequestCookies { pairs: Vec::new() };
+        let mut cookies = RequestCookies {
+            pairs: Vec::new(),
+            quoted: Vec::new(),
+        };
         for header in headers {
             // `;` is ASCII, so it never occurs inside a multi-byte UTF-8 sequence: splitting the
             // bytes first and validating each pair gives the same pairs as splitting the text.
@@ -111,13 +119,26 @@ impl<'a> RequestCookies<'a> {
         if self.pairs.iter().any(|(n, _)| n == name) {
             return;
         }
-        let value = unquote(value);
+        let unquoted = unquote(value);
+        if unquoted.len() != value.len() {
+            self.quoted.push(self.pairs.len());
+        }
+        let value = unquoted;
         let value = if value.contains('%') {
             decode_uri_component(value).unwrap_or(Cow::Borrowed(value))
         } else {
             Cow::Borrowed(value)
         };
         self.pairs.push((Cow::Borrowed(name), value));
+    }
+
+    /// Whether the value of `name` came wrapped in double quotes. The npm `cookie` package
+    /// next-auth 4 uses removes them; the copy @auth/core vendors keeps them. Session readers
+    /// refuse such a value (see [`crate::ChunkProblem::Quoted`]).
+    pub fn was_quoted(&self, name: &str) -> bool {
+        self.quoted
+            .iter()
+            .any(|&i| self.pairs.get(i).is_some_and(|(n, _)| n == name))
     }
 
     /// The value of the cookie `name`.

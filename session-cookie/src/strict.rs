@@ -435,7 +435,10 @@ mod tests {
             br#"{"sub":"u","exp":{"a":1,"a":2}}"#,
         ] {
             assert!(
-                matches!(from_str::<View<'_>>(std::str::from_utf8(json).unwrap()), Err(Error::DuplicateMember)),
+                matches!(
+                    from_str::<View<'_>>(std::str::from_utf8(json).unwrap()),
+                    Err(Error::DuplicateMember)
+                ),
                 "{}",
                 String::from_utf8_lossy(json)
             );

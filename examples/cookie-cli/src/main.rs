@@ -90,8 +90,10 @@ struct DecodeArgs {
     )]
     token: Option<String>,
     /// A whole Cookie request header; the session cookie (and its chunks) is found in it.
-    #[arg(long)]
-    cookie_header: Option<String>,
+    /// Taken as bytes, as a server receives it: a neighbour cookie that is not UTF-8 is
+    /// skipped, not an error.
+    #[arg(long, value_parser = clap::builder::OsStringValueParser::new())]
+    cookie_header: Option<std::ffi::OsString>,
 }
 
 #[derive(Args)]
@@ -198,7 +200,7 @@ fn decode(args: DecodeArgs, stdin: &mut dyn BufRead) -> Result<String, Failure> 
         (None, Some(header)) => {
             // The session reader of the tiers: names of the scheme, strict chunks, one decoder.
             let reader = reader.ok_or(Failure("salt_not_for_cookie_header"))?;
-            let cookies = RequestCookies::parse(header);
+            let cookies = RequestCookies::parse_all_bytes([header.as_encoded_bytes()]);
             reader
                 .read(&cookies, names.secure(), now)?
                 .ok_or(Error::NoTokenOrBadHeader)?

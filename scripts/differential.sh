@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The differential suite: ~600 mutated session cookies (v4 and v5) judged by the real
+# next-auth 4.24.15 and @auth/core 0.41.3 session routes and by every Rust reader (the
+# handler's session route, get_token, the axum extractor, nextauth-cookie, the packaged
+# Lambda@Edge function). Fails on a lax Rust reader, an unexplained strict one (see
+# session-cookie/strict-on-input.md), readers that disagree, or a crash; proves first that it
+# can fail. Needs the edge package's test build (examples/edge-function/test.sh makes it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+ensure_npm interop/jwt
+edge_dist=examples/edge-function/dist-test
+[ -f "$edge_dist/index.mjs" ] || bash examples/edge-function/test.sh
+cargo build --quiet -p differential -p cookie-cli
+target_dir="$(cargo metadata --format-version 1 --no-deps |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
+cases="$(mktemp -d)/cases.json"
+node interop/jwt/differential.mjs "$cases" --edge-dist "$edge_dist"
+"$target_dir/debug/differential" "$cases" --cli "$target_dir/debug/nextauth-cookie"

@@ -12,8 +12,7 @@ ensure_npm interop/jwt
 edge_dist=examples/edge-function/dist-test
 [ -f "$edge_dist/index.mjs" ] || bash examples/edge-function/test.sh
 cargo build --quiet -p differential -p cookie-cli
-target_dir="$(cargo metadata --format-version 1 --no-deps |
-  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
+target_dir="$(cargo_target_dir)"
 cases="$(mktemp -d)/cases.json"
 node interop/jwt/differential.mjs "$cases" --edge-dist "$edge_dist"
 "$target_dir/debug/differential" "$cases" --cli "$target_dir/debug/nextauth-cookie"

@@ -29,3 +29,10 @@ ensure_npm() {
 ensure_target() {
   rustup target list --installed | grep -qx "$1" || rustup target add "$1"
 }
+
+# cargo_target_dir [MANIFEST] — the workspace's target directory (honours CARGO_TARGET_DIR and
+# .cargo/config), as cargo metadata reports it.
+cargo_target_dir() {
+  cargo metadata ${1:+--manifest-path "$1"} --format-version 1 --no-deps |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))'
+}

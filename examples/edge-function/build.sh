@@ -32,8 +32,8 @@ cargo build --manifest-path "$root/Cargo.toml" -p edge-function --lib \
   --config "profile.$profile.strip=true" \
   --config "profile.$profile.panic=\"abort\""
 
-target_dir="$(cargo metadata --manifest-path "$root/Cargo.toml" --format-version 1 --no-deps |
-  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
+source "$root/scripts/lib.sh"
+target_dir="$(cargo_target_dir "$root/Cargo.toml")"
 wasm="$target_dir/wasm32-unknown-unknown/$profile/edge_function.wasm"
 
 rm -rf "$dist"

@@ -76,14 +76,14 @@ impl<'a> SessionCookie<'a> {
         let mut too_many = false;
         let mut foreign_prefixed = false;
         let mut quoted = false;
-        for (cookie_name, value) in cookies.iter() {
+        for (cookie_name, value, value_quoted) in cookies.iter_quoted() {
             let Some(slot) = slot_of(cookie_name, name) else {
                 // next-auth reads every cookie whose name starts with the session cookie's as
                 // a chunk; such a neighbour breaks its session, so it breaks ours too.
                 foreign_prefixed |= cookie_name.starts_with(name) && !value.is_empty();
                 continue;
             };
-            quoted |= cookies.was_quoted(cookie_name);
+            quoted |= value_quoted;
             if let Slot::Chunk(i) = slot
                 && i >= MAX_CHUNKS
             {

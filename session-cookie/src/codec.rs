@@ -138,7 +138,9 @@ impl TokenCodec {
         let plaintext = self.keyring.decrypt(token, self.max_token_len)?;
         let fixed = readable(&plaintext);
         let json = fixed.as_deref().map_or(&plaintext[..], Vec::as_slice);
-        let claims = Claims::from_map(crate::json::object_from_str(utf8(json)?)?);
+        let claims = Claims::from_map(crate::json::object_from_str(crate::json::payload_text(
+            json,
+        )?)?);
         claims.validate_times(now)?;
         Ok(claims)
     }
@@ -165,7 +167,7 @@ impl TokenCodec {
         // serde fills `T`; the payload's own problems come first, then the times, then `T`.
         let fixed = readable(&plaintext);
         let json = fixed.as_deref().map_or(&plaintext[..], Vec::as_slice);
-        let (value, times) = crate::strict::from_str::<T>(utf8(json)?)?;
+        let (value, times) = crate::strict::from_str::<T>(crate::json::payload_text(json)?)?;
         crate::claims::check_times(
             times.exp.as_ref(),
             times.nbf.as_ref(),
@@ -174,13 +176,6 @@ impl TokenCodec {
         )?;
         value.map_err(|e| Error::ClaimsShape(crate::claims::shape_error(&e)))
     }
-}
-
-/// The payload as text. Bytes that are not UTF-8 are refused wherever they sit, in a claim the
-/// caller reads or in one it skips: `JSON.parse` would see U+FFFD there, which the packages never
-/// write, and a typed view must not accept what the full decode refuses.
-fn utf8(json: &[u8]) -> Result<&str, Error> {
-    std::str::from_utf8(json).map_err(|_| Error::PayloadNotJsonObject)
 }
 
 /// The payload with lone surrogate escapes replaced ([`crate::json::replace_lone_surrogates`]),

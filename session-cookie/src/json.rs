@@ -115,14 +115,21 @@ pub(crate) fn replace_lone_surrogates(json: &[u8]) -> Cow<'_, [u8]> {
 /// assert!(json::object_from_slice(br#"{"a":{"x":1,"x":1}}"#).is_err());
 /// ```
 pub fn object_from_slice(json: &[u8]) -> Result<Map<String, Value>, Error> {
-    object_from_str(std::str::from_utf8(json).map_err(|_| Error::PayloadNotJsonObject)?)
+    object_from_str(payload_text(json)?)
 }
 
-/// [`object_from_slice`] for text already known to be UTF-8.
+/// A payload as text. Bytes that are not UTF-8 are refused wherever they sit, in a claim the
+/// caller reads or in one it skips: `JSON.parse` would see U+FFFD there, which the packages
+/// never write, and a typed view must not accept what the full decode refuses.
 ///
-/// Parsing a `&str` lets serde_json skip the UTF-8 check it otherwise makes string by string;
-/// one check of the whole payload (an ASCII fast path, word by word) is cheaper than hundreds
-/// of short ones in a large token.
+/// Parsing the `&str` then lets serde_json skip the UTF-8 check it otherwise makes string by
+/// string; one check of the whole payload (an ASCII fast path, word by word) is cheaper than
+/// hundreds of short ones in a large token.
+pub(crate) fn payload_text(json: &[u8]) -> Result<&str, Error> {
+    std::str::from_utf8(json).map_err(|_| Error::PayloadNotJsonObject)
+}
+
+/// [`object_from_slice`] for text already checked by [`payload_text`].
 pub(crate) fn object_from_str(json: &str) -> Result<Map<String, Value>, Error> {
     let duplicate = Cell::new(false);
     let mut de = serde_json::Deserializer::from_str(json);

@@ -29,9 +29,17 @@ pub const MAX_REQUEST_COOKIES: usize = 256;
 /// ```
 #[derive(Clone, Default)]
 pub struct RequestCookies<'a> {
-    pairs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
-    /// The names whose value came in double quotes (see [`Self::was_quoted`]).
-    quoted: Vec<usize>,
+    pairs: Vec<Pair<'a>>,
+}
+
+/// One cookie: its name, its value as the `cookie` package reads it, and whether that value
+/// came in double quotes (which the session reader refuses, see
+/// [`crate::ChunkProblem::Quoted`]).
+#[derive(Clone)]
+struct Pair<'a> {
+    name: Cow<'a, str>,
+    value: Cow<'a, str>,
+    quoted: bool,
 }
 
 impl<'a> RequestCookies<'a> {
@@ -45,10 +53,7 @@ impl<'a> RequestCookies<'a> {
     where
         I: IntoIterator<Item = &'a str>,
     {
-        let mut cookies = RequestCookies {
-            pairs: Vec::new(),
-            quoted: Vec::new(),
-        };
+        let mut cookies = Self::default();
         for header in headers {
             if !cookies.extend_from(header) {
                 break;
@@ -80,10 +85,7 @@ impl<'a> RequestCookies<'a> {
     where
         I: IntoIterator<Item = &'a [u8]>,
     {
-        let mut cookies = RequestCookies {
-            pairs: Vec::new(),
-            quoted: Vec::new(),
-        };
+        let mut cookies = Self::default();
         for header in headers {
             // `;` is ASCII, so it never occurs inside a multi-byte UTF-8 sequence: splitting the
             // bytes first and validating each pair gives the same pairs as splitting the text.
@@ -116,42 +118,44 @@ impl<'a> RequestCookies<'a> {
     }
 
     fn push(&mut self, name: &'a str, value: &'a str) {
-        if self.pairs.iter().any(|(n, _)| n == name) {
+        if self.pairs.iter().any(|p| p.name == name) {
             return;
         }
         let unquoted = unquote(value);
-        if unquoted.len() != value.len() {
-            self.quoted.push(self.pairs.len());
-        }
+        let quoted = unquoted.len() != value.len();
         let value = unquoted;
         let value = if value.contains('%') {
             decode_uri_component(value).unwrap_or(Cow::Borrowed(value))
         } else {
             Cow::Borrowed(value)
         };
-        self.pairs.push((Cow::Borrowed(name), value));
-    }
-
-    /// Whether the value of `name` came wrapped in double quotes. The npm `cookie` package
-    /// next-auth 4 uses removes them; the copy @auth/core vendors keeps them. Session readers
-    /// refuse such a value (see [`crate::ChunkProblem::Quoted`]).
-    pub fn was_quoted(&self, name: &str) -> bool {
-        self.quoted
-            .iter()
-            .any(|&i| self.pairs.get(i).is_some_and(|(n, _)| n == name))
+        self.pairs.push(Pair {
+            name: Cow::Borrowed(name),
+            value,
+            quoted,
+        });
     }
 
     /// The value of the cookie `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs
             .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_ref())
+            .find(|p| p.name == name)
+            .map(|p| p.value.as_ref())
     }
 
     /// All `(name, value)` pairs in header order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.pairs.iter().map(|(n, v)| (n.as_ref(), v.as_ref()))
+        self.pairs
+            .iter()
+            .map(|p| (p.name.as_ref(), p.value.as_ref()))
+    }
+
+    /// [`iter`](Self::iter) with, for each value, whether it came in double quotes.
+    pub(crate) fn iter_quoted(&self) -> impl Iterator<Item = (&str, &str, bool)> {
+        self.pairs
+            .iter()
+            .map(|p| (p.name.as_ref(), p.value.as_ref(), p.quoted))
     }
 
     /// How many distinct cookies there are.
@@ -171,7 +175,7 @@ impl fmt::Debug for RequestCookies<'_> {
         f.debug_struct("RequestCookies")
             .field(
                 "names",
-                &self.pairs.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+                &self.pairs.iter().map(|p| &p.name).collect::<Vec<_>>(),
             )
             .finish()
     }

@@ -35,7 +35,7 @@ struct Findings {
 /// otherwise comes back as the serde error (the caller decides after the time check).
 ///
 /// `json` is text: the caller checks UTF-8 once for the whole payload, so that serde_json need
-/// not check it again string by string (see [`crate::json::object_from_str`]).
+/// not check it again string by string (see [`crate::json::payload_text`]).
 pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(
     json: &'de str,
 ) -> Result<(Result<T, serde_json::Error>, TimeClaims), Error> {
@@ -406,8 +406,8 @@ mod tests {
 
     #[test]
     fn reads_the_view_and_the_top_level_times_as_written() {
-        let json = br#"{"sub":"u","nested":{"exp":1},"exp":99,"iat":null,"\u006ebf":7,"x":[1]}"#;
-        let (view, times) = from_str::<View<'_>>(std::str::from_utf8(json).unwrap()).unwrap();
+        let json = r#"{"sub":"u","nested":{"exp":1},"exp":99,"iat":null,"\u006ebf":7,"x":[1]}"#;
+        let (view, times) = from_str::<View<'_>>(json).unwrap();
         let view = view.unwrap();
         assert_eq!((view.sub, view.exp), ("u", Some(99)));
         assert_eq!(
@@ -427,23 +427,19 @@ mod tests {
     #[test]
     fn repeated_names_are_found_where_the_view_looks_and_where_it_does_not() {
         for json in [
-            &br#"{"sub":"u","sub":"v"}"#[..],
-            br#"{"sub":"u","exp":1,"e\u0078p":2}"#,
-            br#"{"sub":"u","nested":{"a":1,"a":2}}"#,
-            br#"{"sub":"u","list":[null,{"a":1,"a":2}]}"#,
-            br#"{"sub":"u","skipped":{"deep":[{"a":1,"a":2}]}}"#,
-            br#"{"sub":"u","exp":{"a":1,"a":2}}"#,
+            r#"{"sub":"u","sub":"v"}"#,
+            r#"{"sub":"u","exp":1,"e\u0078p":2}"#,
+            r#"{"sub":"u","nested":{"a":1,"a":2}}"#,
+            r#"{"sub":"u","list":[null,{"a":1,"a":2}]}"#,
+            r#"{"sub":"u","skipped":{"deep":[{"a":1,"a":2}]}}"#,
+            r#"{"sub":"u","exp":{"a":1,"a":2}}"#,
         ] {
             assert!(
-                matches!(
-                    from_str::<View<'_>>(std::str::from_utf8(json).unwrap()),
-                    Err(Error::DuplicateMember)
-                ),
-                "{}",
-                String::from_utf8_lossy(json)
+                matches!(from_str::<View<'_>>(json), Err(Error::DuplicateMember)),
+                "{json}"
             );
             assert!(matches!(
-                from_str::<Map<String, Value>>(std::str::from_utf8(json).unwrap()),
+                from_str::<Map<String, Value>>(json),
                 Err(Error::DuplicateMember)
             ));
         }
@@ -451,9 +447,9 @@ mod tests {
 
     #[test]
     fn only_an_object_is_a_payload() {
-        for json in [&b"[]"[..], b"1", b"null", b"\"x\""] {
+        for json in ["[]", "1", "null", "\"x\""] {
             assert!(matches!(
-                from_str::<Map<String, Value>>(std::str::from_utf8(json).unwrap()),
+                from_str::<Map<String, Value>>(json),
                 Err(Error::PayloadNotJsonObject)
             ));
         }

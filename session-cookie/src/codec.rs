@@ -136,11 +136,15 @@ impl TokenCodec {
         // claims are then read from it as written, `null` included. Same rules, same verdicts
         // (the vector tests compare both on every case); the session route is the hot path.
         let plaintext = self.keyring.decrypt(token, self.max_token_len)?;
-        let fixed = readable(&plaintext);
-        let json = fixed.as_deref().map_or(&plaintext[..], Vec::as_slice);
-        let claims = Claims::from_map(crate::json::object_from_str(crate::json::payload_text(
-            json,
-        )?)?);
+        let parse = |json: &[u8]| crate::json::object_from_str(crate::json::payload_text(json)?);
+        let map = match parse(&plaintext) {
+            Ok(map) => map,
+            Err(error) => match readable(&plaintext) {
+                Some(fixed) => parse(&fixed)?,
+                None => return Err(error),
+            },
+        };
+        let claims = Claims::from_map(map);
         claims.validate_times(now)?;
         Ok(claims)
     }
@@ -165,9 +169,14 @@ impl TokenCodec {
         let plaintext = self.keyring.decrypt(token, self.max_token_len)?;
         // One pass: the strict adaptor checks every object and keeps the time claims while
         // serde fills `T`; the payload's own problems come first, then the times, then `T`.
-        let fixed = readable(&plaintext);
-        let json = fixed.as_deref().map_or(&plaintext[..], Vec::as_slice);
-        let (value, times) = crate::strict::from_str::<T>(crate::json::payload_text(json)?)?;
+        let parse = |json: &[u8]| crate::strict::from_str::<T>(crate::json::payload_text(json)?);
+        let mut parsed = parse(&plaintext);
+        if !matches!(parsed, Ok((Ok(_), _)))
+            && let Some(fixed) = readable(&plaintext)
+        {
+            parsed = parse(&fixed);
+        }
+        let (value, times) = parsed?;
         crate::claims::check_times(
             times.exp.as_ref(),
             times.nbf.as_ref(),
@@ -179,7 +188,9 @@ impl TokenCodec {
 }
 
 /// The payload with lone surrogate escapes replaced ([`crate::json::replace_lone_surrogates`]),
-/// when there are any; zeroed on drop like the plaintext itself.
+/// when there are any; zeroed on drop like the plaintext itself. The decoders call it only when
+/// the payload as written does not parse: serde_json refuses a lone surrogate, and a payload
+/// without one (nearly all) is then not scanned for escapes at all.
 fn readable(plaintext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
     match crate::json::replace_lone_surrogates(plaintext) {
         std::borrow::Cow::Owned(fixed) => Some(Zeroizing::new(fixed)),
@@ -226,6 +237,9 @@ mod tests {
                 format!(r#"{{"sub":"a","exp":{future},"exp":1}}"#),
                 format!(r#"{{"sub":"a","sub":"b","exp":{future}}}"#),
                 format!(r#"{{"exp":{future},"user":{{"id":1,"id":2}}}}"#),
+                // Inside values a typed view skips: nested in a list, and after a string that
+                // holds a brace.
+                format!(r#"{{"exp":{future},"groups":["{{",[{{"id":1,"id":2}}]]}}"#),
             ] {
                 let token = sealed(&codec, &json);
                 assert_eq!(
@@ -253,6 +267,24 @@ mod tests {
                 Some("Jo\u{fffd}")
             );
             assert!(codec.decode_as::<Sub>(&token, now).is_ok());
+            #[derive(serde::Deserialize)]
+            struct Name {
+                name: String,
+            }
+            assert_eq!(
+                codec.decode_as::<Name>(&token, now).unwrap().name,
+                "Jo\u{fffd}"
+            );
+            // A skipped claim is checked as strictly as a read one: a bad escape is refused,
+            // braces inside strings are just text.
+            for (json, ok) in [
+                (format!(r#"{{"sub":"a","exp":{future},"x":"\q"}}"#), false),
+                (format!(r#"{{"sub":"a","exp":{future},"x":["{{}}",{{"a":"}}"}}]}}"#), true),
+            ] {
+                let token = sealed(&codec, &json);
+                assert_eq!(codec.decode(&token, now).is_ok(), ok, "{json}");
+                assert_eq!(codec.decode_as::<Sub>(&token, now).is_ok(), ok, "{json}");
+            }
             // Bytes that are not UTF-8 in a claim the typed view does not read: refused by all.
             let mut payload = format!(r#"{{"sub":"a","exp":{future},"other":"x"#).into_bytes();
             payload.extend_from_slice(b"\xff\"}");

@@ -171,9 +171,17 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<'_, D> {
         self.inner.deserialize_enum(name, variants, wrapped)
     }
 
-    /// A value the caller skips is still walked, so that its objects are checked too.
+    /// A value the caller skips is still checked: serde_json skips it at full speed (no visitor
+    /// call per item, as for `IgnoredAny`) and hands back its text, and only a value with an
+    /// object in it is walked again to check its names. A large claim the caller does not read,
+    /// such as a list of groups, then costs what it cost before the check existed.
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        check_value(self.inner, &self.findings.duplicate)?;
+        let skipped = <&serde_json::value::RawValue as de::Deserialize>::deserialize(self.inner)?;
+        let text = skipped.get();
+        if memchr::memchr(b'{', text.as_bytes()).is_some() {
+            let mut walk = serde_json::Deserializer::from_str(text);
+            check_value(&mut walk, &self.findings.duplicate).map_err(de::Error::custom)?;
+        }
         visitor.visit_unit()
     }
 }

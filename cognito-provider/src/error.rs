@@ -88,7 +88,8 @@ pub enum Error {
     #[error("the token's {0} claim has the wrong type")]
     InvalidClaim(&'static str),
 
-    /// `iat` or `nbf` lies in the future (beyond the leeway), or a time claim is not a number.
+    /// `nbf` lies in the future (beyond the leeway), `exp` is missing, or a time claim (`exp`,
+    /// `nbf`, `iat`) is not a number.
     #[error("the token's {0} claim is invalid")]
     InvalidTimeClaim(&'static str),
 

@@ -25,6 +25,11 @@ pub(crate) async fn verify(
     check_audience(&claims, &[cognito.client_id()])?;
     check_token_use(&claims, "id")?;
     jwt::check_times(&claims, cognito.now(), cognito.inner.leeway_secs, true)?;
+    // OpenID Connect Core §2 requires `iat`, and openid-client (next-auth's) refuses an id token
+    // without one; like it, the value is not compared with the clock (see `check_times`).
+    if !claims.contains_key("iat") {
+        return Err(Error::InvalidTimeClaim("iat"));
+    }
     if let Some(expected) = expected_nonce {
         let nonce = claims.get("nonce").and_then(Value::as_str).unwrap_or("");
         // Compare digests so the comparison takes the same time wherever the strings differ.

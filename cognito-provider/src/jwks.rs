@@ -101,27 +101,54 @@ impl JwksCache {
     }
 }
 
-/// The key set, judged entry by entry as aws-jwt-verify does: for each `kid`, only the *first*
-/// entry counts, and if that entry is not an RSA key, no key of that `kid` is used. (openidconnect
-/// drops entries it cannot read — an unknown `kty` — and would let a later entry with the same
-/// `kid` stand in for it.)
+/// The key set, judged as aws-jwt-verify judges it.
+///
+/// - The whole set is refused when any entry is malformed: not an object, `kty` not a string,
+///   or one of `use`, `alg`, `kid`, `n`, `e`, `x`, `y`, `crv` present but not a string.
+/// - For each `kid`, only the *first* entry counts. If that entry cannot verify an RS256
+///   signature (not an RSA key, `use` other than `sig`, `alg` other than `RS256`, an empty
+///   modulus or exponent), no key of that `kid` is used. (openidconnect drops entries it cannot
+///   read — an unknown `kty` — and would let a later entry with the same `kid` stand in.)
+/// - An empty `use` or `alg` counts as absent, as it does there.
 fn first_entry_per_kid(body: &[u8]) -> Result<CoreJsonWebKeySet, HttpCause> {
-    let raw: serde_json::Value = serde_json::from_slice(body).map_err(|_| HttpCause::BadJson)?;
+    use serde_json::Value;
+    let raw: Value = serde_json::from_slice(body).map_err(|_| HttpCause::BadJson)?;
     let entries = raw
-        .get("keys")
-        .and_then(serde_json::Value::as_array)
+        .as_object()
+        .and_then(|set| set.get("keys"))
+        .and_then(Value::as_array)
         .ok_or_else(|| HttpCause::Invalid("the JWKS has no keys array".into()))?;
+    const STRING_MEMBERS: [&str; 8] = ["use", "alg", "kid", "n", "e", "x", "y", "crv"];
+    for entry in entries {
+        let well_formed = entry.as_object().is_some_and(|key| {
+            key.get("kty").is_some_and(Value::is_string)
+                && STRING_MEMBERS
+                    .iter()
+                    .all(|name| key.get(*name).is_none_or(Value::is_string))
+        });
+        if !well_formed {
+            return Err(HttpCause::Invalid("the JWKS has a malformed key".into()));
+        }
+    }
     let mut seen = std::collections::HashSet::new();
     let mut kept = Vec::new();
-    for entry in entries {
-        let kid = entry.get("kid").and_then(serde_json::Value::as_str);
-        if let Some(kid) = kid
-            && !seen.insert(kid.to_owned())
-        {
+    for key in entries.iter().filter_map(Value::as_object) {
+        let Some(kid) = key.get("kid").and_then(Value::as_str) else {
+            continue; // a key without an id is never chosen
+        };
+        if !seen.insert(kid) {
             continue; // a later entry for a kid already judged
         }
-        if entry.get("kty").and_then(serde_json::Value::as_str) == Some("RSA") {
-            kept.push(entry.clone());
+        let member = |name: &str| key.get(name).and_then(Value::as_str).unwrap_or("");
+        let usable = member("kty") == "RSA"
+            && matches!(member("use"), "" | "sig")
+            && matches!(member("alg"), "" | "RS256")
+            && !member("n").is_empty()
+            && !member("e").is_empty();
+        if usable {
+            let mut key = key.clone();
+            key.retain(|name, value| !(matches!(name.as_str(), "use" | "alg") && value == ""));
+            kept.push(Value::Object(key));
         }
     }
     serde_json::from_value(serde_json::json!({ "keys": kept })).map_err(|_| HttpCause::BadJson)
@@ -140,6 +167,10 @@ mod tests {
             rsa("a"),
             rsa("b"),
             {"kty":"EC","kid":"b","crv":"P-256","x":"x","y":"y"},
+            {"kty":"RSA","kid":"c","use":"enc","n":"sXch","e":"AQAB"},
+            {"kty":"RSA","kid":"d","alg":"RS384","n":"sXch","e":"AQAB"},
+            {"kty":"RSA","kid":"e","n":"","e":"AQAB"},
+            {"kty":"RSA","kid":"f","use":"","alg":"","n":"sXch","e":"AQAB"},
         ]})
         .to_string();
         let keys = first_entry_per_kid(body.as_bytes()).unwrap();
@@ -150,13 +181,34 @@ mod tests {
             .collect();
         assert_eq!(
             kids,
-            ["b"],
-            "kid a's first entry is not RSA: no key of kid a is used"
+            ["b", "f"],
+            "kid a's first entry is not RSA: no key of kid a is used; c, d, e cannot verify RS256"
         );
         assert_eq!(
             first_entry_per_kid(b"[]").unwrap_err(),
             HttpCause::Invalid("the JWKS has no keys array".into())
         );
         assert_eq!(first_entry_per_kid(b"{").unwrap_err(), HttpCause::BadJson);
+    }
+
+    #[test]
+    fn one_malformed_key_refuses_the_whole_set() {
+        let good = serde_json::json!({"kty":"RSA","kid":"a","n":"sXch","e":"AQAB"});
+        for bad in [
+            serde_json::json!(5),
+            serde_json::json!({"kid":"b","n":"sXch","e":"AQAB"}),
+            serde_json::json!({"kty":1,"kid":"b"}),
+            serde_json::json!({"kty":"RSA","kid":"b","n":5,"e":"AQAB"}),
+            serde_json::json!({"kty":"RSA","kid":"b","alg":null,"n":"sXch","e":"AQAB"}),
+            serde_json::json!({"kty":"RSA","kid":7,"n":"sXch","e":"AQAB"}),
+        ] {
+            let body = serde_json::json!({ "keys": [good.clone(), bad.clone()] }).to_string();
+            assert_eq!(
+                first_entry_per_kid(body.as_bytes()).unwrap_err(),
+                HttpCause::Invalid("the JWKS has a malformed key".into()),
+                "{bad}"
+            );
+        }
+        assert!(first_entry_per_kid(br#"[{"kty":"RSA"}]"#).is_err());
     }
 }

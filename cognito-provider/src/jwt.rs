@@ -65,10 +65,21 @@ pub(crate) fn parse(token: &str) -> Result<Jwt<'_>, Error> {
             header.alg.chars().take(16).collect(),
         ));
     }
-    let claims = json::object_from_slice(&decode(payload)?).map_err(|e| match e {
-        session_cookie::Error::DuplicateMember => Error::MalformedToken("duplicate JSON member"),
-        _ => Error::MalformedToken("payload is not a JSON object"),
-    })?;
+    // A lone surrogate escape (half an emoji in a user attribute) is read as U+FFFD, as
+    // aws-jwt-verify's `JSON.parse` and Node's string APIs read it; serde_json refuses it, so the
+    // repair runs only when the payload as written does not parse.
+    let payload = decode(payload)?;
+    let claims = json::object_from_slice(&payload)
+        .or_else(|e| match json::replace_lone_surrogates(&payload) {
+            std::borrow::Cow::Owned(fixed) => json::object_from_slice(&fixed),
+            std::borrow::Cow::Borrowed(_) => Err(e),
+        })
+        .map_err(|e| match e {
+            session_cookie::Error::DuplicateMember => {
+                Error::MalformedToken("duplicate JSON member")
+            }
+            _ => Error::MalformedToken("payload is not a JSON object"),
+        })?;
     let signing_input = &token[..token.len() - signature.len() - 1];
     Ok(Jwt {
         kid: header.kid,
@@ -131,9 +142,12 @@ pub(crate) fn seconds(
     }
 }
 
-/// `exp` in the future, `iat` and `nbf` not in the future, each with `leeway` seconds, compared
-/// as the numbers they are (aws-jwt-verify compares fractional seconds too; truncating would
-/// accept an `nbf` up to a second early). JSON numbers are finite, so `1e300` compares fine.
+/// `exp` not passed and `nbf` not in the future, each with `leeway` seconds, as aws-jwt-verify
+/// judges them: expired only once `exp + leeway` is *before* now, and times compared as the
+/// numbers they are (truncating would accept an `nbf` up to a second early). `iat` must be a
+/// number but is not compared with the clock (neither aws-jwt-verify nor openid-client does: a
+/// token minted in the current second by an issuer whose clock runs a little ahead would
+/// otherwise be refused with a leeway of 0). JSON numbers are finite, so `1e300` compares fine.
 pub(crate) fn check_times(
     claims: &Map<String, Value>,
     now: i64,
@@ -143,14 +157,12 @@ pub(crate) fn check_times(
     let now = now as f64;
     let leeway = leeway as f64;
     match seconds(claims, "exp")? {
-        Some(exp) if exp + leeway <= now => return Err(Error::Expired),
+        Some(exp) if exp + leeway < now => return Err(Error::Expired),
         None if require_exp => return Err(Error::InvalidTimeClaim("exp")),
         _ => {}
     }
-    if seconds(claims, "iat")?.is_some_and(|iat| iat > now + leeway) {
-        return Err(Error::InvalidTimeClaim("iat"));
-    }
-    if seconds(claims, "nbf")?.is_some_and(|nbf| nbf > now + leeway) {
+    seconds(claims, "iat")?;
+    if seconds(claims, "nbf")?.is_some_and(|nbf| nbf - leeway > now) {
         return Err(Error::InvalidTimeClaim("nbf"));
     }
     Ok(())
@@ -191,17 +203,28 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_surrogate_is_read_as_the_replacement_character() {
+        let b64 = |s: &str| URL_SAFE_NO_PAD.encode(s);
+        let header = b64(r#"{"alg":"RS256","kid":"k1"}"#);
+        let token = format!("{header}.{}.c2ln", b64(r#"{"sub":"a","name":"x\ud800y"}"#));
+        let jwt = parse(&token).unwrap();
+        assert_eq!(jwt.claims["name"], "x\u{fffd}y");
+        // Anything else that does not parse is still refused.
+        let token = format!("{header}.{}.c2ln", b64(r#"{"sub":"a","name":"x\qy"}"#));
+        assert!(parse(&token).is_err());
+    }
+
+    #[test]
     fn fractional_times_are_not_truncated_in_the_lenient_direction() {
         let now = 1_767_225_600;
         let at = |name: &str, value: f64| claims(json!({ "exp": now + 3600, name: value }));
-        for name in ["nbf", "iat"] {
-            // 0.7 s beyond the leeway: refused (truncating read it as exactly the leeway).
-            assert!(check_times(&at(name, (now + 30) as f64 + 0.7), now, 30, true).is_err());
-            assert!(check_times(&at(name, (now + 30) as f64), now, 30, true).is_ok());
-        }
+        // 0.7 s beyond the leeway: refused (truncating read it as exactly the leeway).
+        assert!(check_times(&at("nbf", (now + 30) as f64 + 0.7), now, 30, true).is_err());
+        assert!(check_times(&at("nbf", (now + 30) as f64), now, 30, true).is_ok());
+        // Expired once exp + leeway is before now; at the boundary itself still valid.
         let exp = |value: f64| claims(json!({ "exp": value }));
-        assert!(check_times(&exp((now - 30) as f64 + 0.5), now, 30, true).is_ok());
-        assert!(check_times(&exp((now - 30) as f64), now, 30, true).is_err());
+        assert!(check_times(&exp((now - 30) as f64), now, 30, true).is_ok());
+        assert!(check_times(&exp((now - 30) as f64 - 0.5), now, 30, true).is_err());
     }
 
     #[test]
@@ -210,18 +233,31 @@ mod tests {
         // Far-future exp: valid (saturates to i64::MAX instead of wrapping to the past).
         assert!(check_times(&claims(json!({ "exp": 1e300 })), now, 30, true).is_ok());
         assert!(check_times(&claims(json!({ "exp": i64::MAX })), now, 30, true).is_ok());
-        // Far-past exp, far-future iat/nbf: refused.
+        // Far-past exp, far-future nbf: refused; a far-future iat is only type-checked.
         assert!(matches!(
             check_times(&claims(json!({ "exp": -1e300 })), now, 30, true),
             Err(Error::Expired)
         ));
         assert!(matches!(
             check_times(
-                &claims(json!({ "exp": 1e300, "iat": 1e300 })),
+                &claims(json!({ "exp": 1e300, "nbf": 1e300 })),
                 now,
                 30,
                 true
             ),
+            Err(Error::InvalidTimeClaim("nbf"))
+        ));
+        assert!(
+            check_times(
+                &claims(json!({ "exp": 1e300, "iat": 1e300 })),
+                now,
+                30,
+                true
+            )
+            .is_ok()
+        );
+        assert!(matches!(
+            check_times(&claims(json!({ "exp": 1e300, "iat": null })), now, 30, true),
             Err(Error::InvalidTimeClaim("iat"))
         ));
         assert!(matches!(

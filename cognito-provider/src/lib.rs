@@ -4,7 +4,7 @@
 //! * [`Cognito`]: auth-core's `Provider` for a user pool: discovery (fetched once), PKCE `S256`,
 //!   `state` and `nonce` sealed in provider-bound check cookies, the code exchange with
 //!   `client_secret_basic` (or `_post`, or a public client), and an id_token verified against the
-//!   pool's JWKS (RS256 only; `iss`, `aud`, `exp`/`iat` with 30 s leeway, `nonce`,
+//!   pool's JWKS (RS256 only; `iss`, `aud`, `exp`/`nbf` with 30 s leeway, `nonce`,
 //!   `token_use: "id"`). Opt in to token refresh ([`Cognito::refreshing_callbacks`]) and to
 //!   hosted-UI logout ([`CognitoBuilder::hosted_ui_logout`]).
 //! * [`CognitoJwtVerifier`]: for APIs that receive Cognito access or id tokens as `Bearer`, the
@@ -79,6 +79,12 @@ mod profile;
 mod provider;
 mod refresh;
 mod verifier;
+
+/// What [`CognitoJwtVerifier`] refuses although aws-jwt-verify would accept it, and why: the
+/// allow-list of the differential suite (`interop/differential`), quoted here as the suite
+/// reads it.
+#[doc = include_str!("../strict-on-input.md")]
+pub mod strict_on_input {}
 
 #[cfg(feature = "axum")]
 pub use bearer::{BearerRejection, CognitoBearer};

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use crate::http::{Timeouts, client, require_secure};
-use crate::id_token::{check_audience, check_claim_types, check_issuer, check_token_use};
+use crate::id_token::{check_claim_types, check_token_use};
 use crate::jwks::{DEFAULT_JWKS_REFETCH_INTERVAL, JwksCache};
 use crate::{Error, jwt};
 
@@ -32,10 +32,16 @@ impl TokenUse {
     }
 }
 
-/// Verifies Cognito JWTs: RS256 signature against the pool's JWKS (cached; an unknown `kid`
-/// refetches at most once per interval, which is also the wait after a failed fetch), `iss`,
-/// `token_use`, the client (`aud` for id tokens, `client_id` for access tokens), `exp`, `iat`
-/// and `nbf` with a leeway, and optionally groups and scopes.
+/// Verifies Cognito JWTs as aws-jwt-verify 5.2.1 does: RS256 signature against the pool's JWKS
+/// (cached; an unknown `kid` refetches at most once per interval, which is also the wait after a
+/// failed fetch), `iss` (the pool's issuer, in the regional or the global format), `token_use`,
+/// the client (`aud` for id tokens, `client_id` for access tokens, one string), `exp` and `nbf`
+/// with a leeway (`iat` must be a number), the types of `sub`, `jti`, `scope`, `aud` and
+/// `cognito:groups`, and optionally groups and scopes.
+///
+/// Where aws-jwt-verify accepts tokens Cognito never writes, this verifier refuses them; the
+/// differential suite checks both against each other on every run, and
+/// [`strict_on_input`](crate::strict_on_input) lists each difference with its reason.
 ///
 /// ```no_run
 /// use cognito_provider::{CognitoJwtVerifier, TokenUse};
@@ -59,6 +65,8 @@ pub struct CognitoJwtVerifier {
 
 struct VerifierInner {
     issuer: String,
+    /// `issuer` and, for a Cognito pool, the same pool's issuer in AWS's global format.
+    accepted_issuers: Vec<String>,
     token_use: TokenUse,
     client_ids: Vec<String>,
     groups: Vec<String>,
@@ -91,6 +99,7 @@ pub struct CognitoJwtVerifierBuilder {
     timeouts: Timeouts,
     refetch_interval: Duration,
     clock: Arc<dyn Clock>,
+    jwks_uri: Option<String>,
 }
 
 impl std::fmt::Debug for CognitoJwtVerifierBuilder {
@@ -123,6 +132,7 @@ impl CognitoJwtVerifier {
             timeouts: Timeouts::default(),
             refetch_interval: DEFAULT_JWKS_REFETCH_INTERVAL,
             clock: Arc::new(SystemClock),
+            jwks_uri: None,
         }
     }
 
@@ -132,21 +142,30 @@ impl CognitoJwtVerifier {
         let jwt = jwt::parse(token)?;
         jwt.verify_signature(&inner.jwks, &inner.http).await?;
         let claims = jwt.claims;
-        check_issuer(&claims, &inner.issuer)?;
+        match claims.get("iss").and_then(Value::as_str) {
+            Some(iss) if inner.accepted_issuers.iter().any(|ours| ours == iss) => {}
+            _ => return Err(Error::WrongIssuer),
+        }
         check_token_use(&claims, inner.token_use.claim())?;
-        let clients: Vec<&str> = inner.client_ids.iter().map(String::as_str).collect();
-        match inner.token_use {
-            TokenUse::Id => check_audience(&claims, &clients)?,
-            TokenUse::Access => {
-                match claims.get("client_id").and_then(Value::as_str) {
-                    Some(client) if clients.contains(&client) => {}
-                    _ => return Err(Error::WrongAudience),
-                }
-                // Cognito's access tokens carry no `aud`; one that is there must be a string.
-                if claims.get("aud").is_some_and(|aud| !aud.is_string()) {
-                    return Err(Error::InvalidClaim("aud"));
-                }
-            }
+        // The client is one string naming an accepted client: `aud` in id tokens, `client_id`
+        // in access tokens — as aws-jwt-verify requires, and as Cognito writes them (an
+        // OpenID-style `aud` array is refused here; the sign-in flow reads arrays).
+        let client_claim = match inner.token_use {
+            TokenUse::Id => "aud",
+            TokenUse::Access => "client_id",
+        };
+        match claims.get(client_claim).and_then(Value::as_str) {
+            Some(client) if inner.client_ids.iter().any(|ours| ours == client) => {}
+            _ => return Err(Error::WrongAudience),
+        }
+        // Any `aud` must be a string or a list of strings (an access token carries none).
+        let aud_ok = match claims.get("aud") {
+            None | Some(Value::String(_)) => true,
+            Some(Value::Array(list)) => list.iter().all(Value::is_string),
+            Some(_) => false,
+        };
+        if !aud_ok {
+            return Err(Error::InvalidClaim("aud"));
         }
         check_claim_types(&claims)?;
         jwt::check_times(
@@ -219,7 +238,16 @@ impl CognitoJwtVerifierBuilder {
         self
     }
 
-    /// Check and build. The keys are fetched from `<issuer>/.well-known/jwks.json` on first use.
+    /// Fetch the keys from this URL instead of `<issuer>/.well-known/jwks.json` (a VPC
+    /// endpoint, a mirror, a local stand-in). Like the issuer, it must be `https`, or plain
+    /// `http` on a loopback host.
+    pub fn jwks_uri(mut self, url: impl Into<String>) -> Self {
+        self.jwks_uri = Some(url.into());
+        self
+    }
+
+    /// Check and build. The keys are fetched on first use, from `<issuer>/.well-known/jwks.json`
+    /// unless [`jwks_uri`](Self::jwks_uri) says otherwise.
     pub fn build(self) -> Result<CognitoJwtVerifier, Error> {
         let issuer = self.issuer.trim_end_matches('/').to_owned();
         let url = Url::parse(&issuer)
@@ -230,13 +258,25 @@ impl CognitoJwtVerifierBuilder {
                 "at least one non-empty client id is required".into(),
             ));
         }
-        let jwks_url = Url::parse(&format!("{issuer}/.well-known/jwks.json"))
-            .map_err(|e| Error::Config(format!("JWKS URL: {e}")))?;
+        let jwks_url = match &self.jwks_uri {
+            Some(uri) => {
+                let url = Url::parse(uri)
+                    .map_err(|e| Error::Config(format!("the JWKS URI is not a URL ({e})")))?;
+                require_secure(&url, "the JWKS URI")?;
+                url
+            }
+            None => Url::parse(&format!("{issuer}/.well-known/jwks.json"))
+                .map_err(|e| Error::Config(format!("JWKS URL: {e}")))?,
+        };
+        let accepted_issuers = std::iter::once(issuer.clone())
+            .chain(global_issuer(&url))
+            .collect();
         Ok(CognitoJwtVerifier {
             inner: Arc::new(VerifierInner {
                 jwks: JwksCache::new(JsonWebKeySetUrl::from_url(jwks_url), self.refetch_interval),
                 http: client(self.timeouts)?,
                 issuer,
+                accepted_issuers,
                 token_use: self.token_use,
                 client_ids: self.client_ids,
                 groups: self.groups,
@@ -246,6 +286,23 @@ impl CognitoJwtVerifierBuilder {
             }),
         })
     }
+}
+
+/// A user pool's issuer in AWS's global format, `https://issuer-cognito-idp.<region>.amazonaws.com/<pool>`,
+/// for an issuer in the regional format `https://cognito-idp.<region>.amazonaws.com/<pool>`:
+/// Cognito may write either into `iss`, and aws-jwt-verify accepts both for one pool.
+fn global_issuer(issuer: &Url) -> Option<String> {
+    let host = issuer.host_str()?;
+    let region = host
+        .strip_prefix("cognito-idp.")?
+        .strip_suffix(".amazonaws.com")?;
+    let pool = issuer.path().strip_prefix('/')?;
+    let well_formed = !region.is_empty()
+        && !region.contains('.')
+        && pool.strip_prefix(region)?.starts_with('_')
+        && !pool.contains('/');
+    (issuer.scheme() == "https" && issuer.port().is_none() && well_formed)
+        .then(|| format!("https://issuer-cognito-idp.{region}.amazonaws.com/{pool}"))
 }
 
 /// A verified token's claims. `Debug` lists claim names only.

@@ -262,10 +262,20 @@ async fn every_id_token_check_fails_closed() {
             }),
         ),
         (
-            "issued in the future",
+            // openid-client (next-auth's) requires iat in an id token; it does not compare it
+            // with the clock.
+            "no iat",
             Box::new(|idp, n| {
                 let mut c = idp.id_claims(NOW, Some(n));
-                c["iat"] = (NOW + 120).into();
+                c.as_object_mut().unwrap().remove("iat");
+                sign(&KEY_A, "a", &c)
+            }),
+        ),
+        (
+            "not valid yet beyond the leeway",
+            Box::new(|idp, n| {
+                let mut c = idp.id_claims(NOW, Some(n));
+                c["nbf"] = (NOW + 31).into();
                 sign(&KEY_A, "a", &c)
             }),
         ),
@@ -295,6 +305,9 @@ async fn every_id_token_check_fails_closed() {
     let (browser, response) = sign_in_with(&idp, &auth, |idp, n| {
         let mut c = idp.id_claims(NOW - 7200, Some(n));
         c["exp"] = (NOW - 10).into();
+        c["nbf"] = (NOW + 30).into();
+        // An IdP clock a little ahead: openid-client signs such a user in, and so does this.
+        c["iat"] = (NOW + 120).into();
         sign(&KEY_A, "a", &c)
     })
     .await;

@@ -104,8 +104,13 @@ async fn access_tokens() {
             |e| matches!(e, Error::InvalidTimeClaim("exp")),
         ),
         (
-            "issued in the future",
-            sign(&KEY_A, "a", &with(claims.clone(), "iat", (NOW + 60).into())),
+            "not valid yet",
+            sign(&KEY_A, "a", &with(claims.clone(), "nbf", (NOW + 1).into())),
+            |e| matches!(e, Error::InvalidTimeClaim("nbf")),
+        ),
+        (
+            "iat not a number",
+            sign(&KEY_A, "a", &with(claims.clone(), "iat", Value::Null)),
             |e| matches!(e, Error::InvalidTimeClaim("iat")),
         ),
         (
@@ -128,6 +133,64 @@ async fn access_tokens() {
             "{label}: no token in the message"
         );
     }
+
+    // As aws-jwt-verify judges times: valid until `exp` has passed (at `exp` itself still
+    // valid), and `iat` only type-checked — an issuer whose clock runs a second ahead mints
+    // tokens "from the future", which a leeway of 0 must not refuse.
+    for (label, claims) in [
+        ("exp is now", with(claims.clone(), "exp", NOW.into())),
+        (
+            "iat a minute ahead",
+            with(claims.clone(), "iat", (NOW + 60).into()),
+        ),
+    ] {
+        let verdict = v.verify(&sign(&KEY_A, "a", &claims)).await;
+        assert!(verdict.is_ok(), "{label}: {verdict:?}");
+    }
+}
+
+/// A pool's issuer is accepted in both of Cognito's formats, regional and global, as
+/// aws-jwt-verify accepts them; the keys come from a `jwks_uri` set on the builder.
+#[tokio::test]
+async fn both_issuer_formats_of_a_pool_and_a_jwks_uri_of_ones_own() {
+    let idp = Idp::start().await;
+    idp.mount_jwks(&[(&KEY_A, "a")]).await;
+    let regional = format!("https://cognito-idp.us-east-1.amazonaws.com/{POOL}");
+    let global = format!("https://issuer-cognito-idp.us-east-1.amazonaws.com/{POOL}");
+    let v = CognitoJwtVerifier::builder(&regional, TokenUse::Access, [CLIENT_ID])
+        .clock(TestClock::at(NOW))
+        .jwks_uri(format!("{}/.well-known/jwks.json", idp.issuer()))
+        .build()
+        .unwrap();
+    let claims = idp.access_claims(NOW);
+    for iss in [&regional, &global] {
+        let token = sign(
+            &KEY_A,
+            "a",
+            &with(claims.clone(), "iss", iss.as_str().into()),
+        );
+        assert!(v.verify(&token).await.is_ok(), "{iss}");
+    }
+    for iss in [
+        format!("https://issuer-cognito-idp.eu-west-1.amazonaws.com/{POOL}"),
+        format!("https://cognito-idp.us-east-1.amazonaws.com/{POOL}/"),
+        "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_Other".to_owned(),
+    ] {
+        let token = sign(
+            &KEY_A,
+            "a",
+            &with(claims.clone(), "iss", iss.as_str().into()),
+        );
+        assert!(
+            matches!(v.verify(&token).await, Err(Error::WrongIssuer)),
+            "{iss}"
+        );
+    }
+    // The JWKS URI is held to the issuer's rule: https, or http on loopback only.
+    let off_loopback = CognitoJwtVerifier::builder(&regional, TokenUse::Access, [CLIENT_ID])
+        .jwks_uri("http://keys.example/jwks.json")
+        .build();
+    assert!(matches!(off_loopback, Err(Error::Config(_))));
 }
 
 #[tokio::test]
@@ -374,19 +437,40 @@ async fn claims_of_the_wrong_type_are_refused() {
             with(idp.access_claims(NOW), "aud", json!(5)),
             "aud",
         ),
+        (
+            "access aud: [\"a\", 5]",
+            with(idp.access_claims(NOW), "aud", json!(["a", 5])),
+            "aud",
+        ),
     ] {
         match access.verify(&token).await {
             Err(Error::InvalidClaim(name)) => assert_eq!(name, expected, "{label}"),
             other => panic!("{label}: {other:?}"),
         }
     }
-    // An id token's aud array must hold strings only; the client alone in an array is read.
+    // An access token may carry an `aud` of strings (Cognito's carry none).
+    assert!(
+        access
+            .verify(&with(idp.access_claims(NOW), "aud", json!(["a", "b"])))
+            .await
+            .is_ok()
+    );
+    // An id token's `aud` is the one client, a string, as Cognito writes it and aws-jwt-verify
+    // requires: an OpenID-style array is refused, even with the client alone in it.
     let aud = |value: Value| with(idp.id_claims(NOW, None), "aud", value);
-    assert!(matches!(
-        id.verify(&aud(json!([CLIENT_ID, 5]))).await,
-        Err(Error::WrongAudience)
-    ));
-    assert!(id.verify(&aud(json!([CLIENT_ID]))).await.is_ok());
+    for value in [
+        json!([CLIENT_ID, 5]),
+        json!([CLIENT_ID]),
+        json!([CLIENT_ID, "other"]),
+    ] {
+        assert!(
+            matches!(
+                id.verify(&aud(value.clone())).await,
+                Err(Error::WrongAudience)
+            ),
+            "{value}"
+        );
+    }
     assert!(id.verify(&aud(json!(CLIENT_ID))).await.is_ok());
 }
 

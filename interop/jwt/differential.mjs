@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The differential suite's reference side: mutated session cookies for both wire formats,
 // judged by the real packages' own session routes (next-auth 4's `AuthHandler`, @auth/core's
-// `Auth()`, in process) and by the packaged Lambda@Edge function, at a fixed clock.
+// `Auth()`, in process) and by the packaged Lambda@Edge function, at a fixed clock; and
+// Cognito JWT cases judged by aws-jwt-verify (cognito-cases.mjs).
 //
 //   node differential.mjs <cases.json> [--edge-dist DIR]
 //
@@ -492,7 +493,17 @@ for (const format of ["v4", "v5"]) {
     out.session.push({ id: c.id, format, cookie: c.cookie.toString("base64"), reference, edge });
   }
 }
+
+// The Cognito half: JWTs judged by aws-jwt-verify's CognitoJwtVerifier at the same clock
+// (imported here, after `Date` is fixed).
+const cognito = await import("./cognito-cases.mjs");
+out.verifier = {
+  issuer: cognito.ISSUER,
+  client_ids: cognito.CLIENT_IDS,
+  cases: await cognito.judgeVerifierCases(cognito.verifierCases(NOW)),
+};
+
 writeFileSync(outFile, JSON.stringify(out, null, 1));
 const counts = { v4: 0, v5: 0 };
 for (const c of out.session) counts[c.format]++;
-console.log(`differential.mjs: ${counts.v4} v4 and ${counts.v5} v5 session cases judged by next-auth and @auth/core${EDGE ? " and the edge package" : ""}`);
+console.log(`differential.mjs: ${counts.v4} v4 and ${counts.v5} v5 session cases judged by next-auth and @auth/core${EDGE ? " and the edge package" : ""}; ${out.verifier.cases.length} Cognito JWT cases judged by aws-jwt-verify`);

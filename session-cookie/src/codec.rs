@@ -264,7 +264,10 @@ mod tests {
             // braces inside strings are just text.
             for (json, ok) in [
                 (format!(r#"{{"sub":"a","exp":{future},"x":"\q"}}"#), false),
-                (format!(r#"{{"sub":"a","exp":{future},"x":["{{}}",{{"a":"}}"}}]}}"#), true),
+                (
+                    format!(r#"{{"sub":"a","exp":{future},"x":["{{}}",{{"a":"}}"}}]}}"#),
+                    true,
+                ),
             ] {
                 let token = sealed(&codec, &json);
                 assert_eq!(codec.decode(&token, now).is_ok(), ok, "{json}");

@@ -62,7 +62,17 @@ pub(crate) struct TimeClaims {
 /// APIs that turn the string into bytes replace the half with U+FFFD; serde_json refuses the
 /// escape, which would sign such a user out when the tier changes. Replacing it before parsing
 /// reads the token as Node does. Borrowed when there is nothing to replace (the usual case).
-pub(crate) fn replace_lone_surrogates(json: &[u8]) -> Cow<'_, [u8]> {
+///
+/// The decoders call it only after a parse of the text as written failed, so that a valid
+/// payload is not scanned twice.
+///
+/// ```
+/// use session_cookie::json;
+///
+/// let fixed = json::replace_lone_surrogates(br#"{"name":"Jo\ud83d"}"#);
+/// assert_eq!(&fixed[..], br#"{"name":"Jo\uFFFD"}"#);
+/// ```
+pub fn replace_lone_surrogates(json: &[u8]) -> Cow<'_, [u8]> {
     fn unit_at(json: &[u8], at: usize) -> Option<u16> {
         let hex = json.get(at..at + 6)?;
         if hex[0] != b'\\' || hex[1] != b'u' {

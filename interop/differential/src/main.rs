@@ -1,5 +1,7 @@
 //! The differential suite's Rust side: every Rust session reader judges the mutated session
-//! cookies that `interop/jwt/differential.mjs` made and had the real packages judge.
+//! cookies that `interop/jwt/differential.mjs` made and had the real packages judge, and
+//! `cognito_provider::CognitoJwtVerifier` judges the Cognito JWT cases that aws-jwt-verify
+//! judged (`interop/jwt/cognito-cases.mjs`; each case's JWKS is served on loopback).
 //!
 //! ```text
 //! differential <cases.json> --cli <path to nextauth-cookie>
@@ -11,18 +13,20 @@
 //!
 //! - **lax**: no Rust reader accepts a cookie the reference refuses;
 //! - **strict**: a reader refuses what the reference accepts only where the case is in
-//!   `session-cookie/strict-on-input.md` (the packages never issue such a token; the crate docs
-//!   quote the list);
+//!   `session-cookie/strict-on-input.md` or `cognito-provider/strict-on-input.md` (the packages,
+//!   or Cognito, never issue such a token; the crates' docs quote the lists);
 //! - **disagreeing**: all Rust readers give one verdict;
 //! - **crash**: no 5xx, no panic, no hang.
 //!
 //! Before judging for real, the suite proves it can fail: the same comparison with the reference
 //! forced to accept everything, to refuse everything, and with a deliberately lax reader (the
-//! session route of a handler whose clock is ten years early) must each report failures.
+//! session route of a handler whose clock is ten years early; a verifier with ten years of
+//! leeway) must each report failures.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
+use std::sync::Arc;
 use std::time::Duration;
 
 use auth_core::session_cookie::{FixedClock, Secrets, WireFormat};
@@ -30,12 +34,19 @@ use auth_core::{AuthConfig, AuthHandler};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
+use cognito_provider::{CognitoJwtVerifier, TokenUse};
 use http::{HeaderValue, Request};
 use serde::Deserialize;
 use tower::ServiceExt;
 
-/// The allow-list of refusals that are stricter than the reference, quoted by session-cookie's docs.
-const ALLOW_LIST: &str = include_str!("../../../session-cookie/strict-on-input.md");
+/// The allow-lists of refusals that are stricter than the reference, quoted by the crates' docs.
+const ALLOW_LISTS: [&str; 2] = [
+    include_str!("../../../session-cookie/strict-on-input.md"),
+    include_str!("../../../cognito-provider/strict-on-input.md"),
+];
+
+/// Ten years, the lax readers' head start.
+const TEN_YEARS: i64 = 10 * 365 * 24 * 3600;
 
 #[derive(Deserialize)]
 struct CaseFile {
@@ -43,6 +54,30 @@ struct CaseFile {
     origin: String,
     secrets: BTreeMap<String, Vec<String>>,
     session: Vec<Case>,
+    verifier: VerifierFile,
+}
+
+/// The Cognito JWT cases and the configuration aws-jwt-verify judged them with.
+#[derive(Deserialize)]
+struct VerifierFile {
+    issuer: String,
+    client_ids: Vec<String>,
+    cases: Vec<VerifierCase>,
+}
+
+#[derive(Deserialize)]
+struct VerifierCase {
+    id: String,
+    /// `access` or `id`.
+    token_use: String,
+    token: String,
+    /// The JWKS document's bytes, base64.
+    jwks: String,
+    groups: Option<Vec<String>>,
+    scopes: Option<Vec<String>>,
+    /// aws-jwt-verify's `graceSeconds`, the verifier's leeway.
+    grace: i64,
+    reference: Reference,
 }
 
 #[derive(Deserialize)]
@@ -83,7 +118,9 @@ impl Verdict {
 
 /// The readers' answers to one case, in a fixed order of names.
 struct Judged<'c> {
-    case: &'c Case,
+    id: &'c str,
+    format: &'c str,
+    reference: Reference,
     readers: Vec<(&'static str, Verdict)>,
     /// The deliberately lax reader's answer, for the self-test only.
     lax: Verdict,
@@ -128,7 +165,7 @@ impl Readers {
         Ok(Readers {
             format,
             secrets: secrets.to_vec(),
-            lax: handler_at(now - 10 * 365 * 24 * 3600)?,
+            lax: handler_at(now - TEN_YEARS)?,
             handler,
             app,
         })
@@ -237,17 +274,105 @@ async fn judge<'c>(
         verdicts.push(("edge package", Verdict::from_accept(edge)));
     }
     Ok(Judged {
-        case,
+        id: &case.id,
+        format: &case.format,
+        reference: case.reference,
         readers: verdicts,
         lax,
     })
 }
 
-/// The allow-list's case id patterns (`*` matches any run of characters): the code span that
+/// Serves each verifier case's JWKS bytes at `/jwks/<index>` on 127.0.0.1; returns the port.
+async fn serve_jwks(documents: Vec<Vec<u8>>) -> Result<u16, String> {
+    let documents = Arc::new(documents);
+    let app = axum::Router::new().route(
+        "/jwks/{index}",
+        axum::routing::get(
+            |axum::extract::Path(index): axum::extract::Path<usize>| async move {
+                match documents.get(index) {
+                    Some(body) => (http::StatusCode::OK, body.clone()),
+                    None => (http::StatusCode::NOT_FOUND, Vec::new()),
+                }
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| format!("cannot listen on loopback: {e}"))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| format!("loopback address: {e}"))?
+        .port();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(port)
+}
+
+/// `CognitoJwtVerifier`'s verdict on one case, configured as aws-jwt-verify was, with
+/// `extra_leeway` added (the lax reader's head start). A panic or a hang is a crash.
+async fn verify(
+    case: &VerifierCase,
+    file: &VerifierFile,
+    now: i64,
+    jwks_uri: String,
+    extra_leeway: i64,
+) -> Verdict {
+    let token_use = if case.token_use == "id" {
+        TokenUse::Id
+    } else {
+        TokenUse::Access
+    };
+    let verifier = CognitoJwtVerifier::builder(&file.issuer, token_use, file.client_ids.clone())
+        .leeway_secs(case.grace + extra_leeway)
+        .clock(FixedClock::at_unix(now))
+        .jwks_uri(jwks_uri)
+        .require_any_group(case.groups.clone().unwrap_or_default())
+        .require_any_scope(case.scopes.clone().unwrap_or_default())
+        .build();
+    let Ok(verifier) = verifier else {
+        return Verdict::Crash;
+    };
+    let token = case.token.clone();
+    let run = tokio::spawn(async move { verifier.verify(&token).await.is_ok() });
+    match tokio::time::timeout(Duration::from_secs(10), run).await {
+        Ok(Ok(accept)) => Verdict::from_accept(accept),
+        _ => Verdict::Crash,
+    }
+}
+
+/// Every verifier case through `CognitoJwtVerifier`, and through the lax one for the self-test.
+async fn judge_verifier_cases(file: &VerifierFile, now: i64) -> Result<Vec<Judged<'_>>, String> {
+    let documents = file
+        .cases
+        .iter()
+        .map(|case| {
+            STANDARD
+                .decode(&case.jwks)
+                .map_err(|e| format!("{}: JWKS is not base64: {e}", case.id))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let port = serve_jwks(documents).await?;
+    let mut judged = Vec::with_capacity(file.cases.len());
+    for (index, case) in file.cases.iter().enumerate() {
+        let uri = format!("http://127.0.0.1:{port}/jwks/{index}");
+        let verdict = verify(case, file, now, uri.clone(), 0).await;
+        let lax = verify(case, file, now, uri, TEN_YEARS).await;
+        judged.push(Judged {
+            id: &case.id,
+            format: "cognito",
+            reference: case.reference,
+            readers: vec![("CognitoJwtVerifier", verdict)],
+            lax,
+        });
+    }
+    Ok(judged)
+}
+
+/// The allow-lists' case id patterns (`*` matches any run of characters): the code span that
 /// opens each list item.
 fn allow_list() -> Vec<&'static str> {
-    ALLOW_LIST
-        .lines()
+    ALLOW_LISTS
+        .iter()
+        .flat_map(|list| list.lines())
         .filter_map(|line| line.strip_prefix("- `"))
         .filter_map(|rest| rest.split_once('`'))
         .map(|(pattern, _)| pattern)
@@ -301,9 +426,9 @@ fn compare(
 ) -> Tally {
     let mut tally = Tally::default();
     for j in judged {
-        *tally.per_format.entry(j.case.format.clone()).or_default() += 1;
-        if j.case.reference.status >= 500 {
-            tally.reference_errors.push(j.case.id.clone());
+        *tally.per_format.entry(j.format.to_owned()).or_default() += 1;
+        if j.reference.status >= 500 {
+            tally.reference_errors.push(j.id.to_owned());
         }
         let reference = reference(j);
         let mut readers = j.readers.clone();
@@ -318,7 +443,7 @@ fn compare(
         if !crashed.is_empty() {
             tally
                 .crashes
-                .push(format!("{}: {}", j.case.id, crashed.join(", ")));
+                .push(format!("{}: {}", j.id, crashed.join(", ")));
             continue;
         }
         let accepted: Vec<&str> = readers
@@ -329,19 +454,19 @@ fn compare(
         if !accepted.is_empty() && accepted.len() != readers.len() {
             tally.disagreeing.push(format!(
                 "{}: accepted by {} only",
-                j.case.id,
+                j.id,
                 accepted.join(", ")
             ));
             continue;
         }
         let rust_accepts = !accepted.is_empty();
         match (reference, rust_accepts) {
-            (false, true) => tally.lax.push(j.case.id.clone()),
+            (false, true) => tally.lax.push(j.id.to_owned()),
             (true, false) => {
-                if allowed.iter().any(|pattern| glob(pattern, &j.case.id)) {
+                if allowed.iter().any(|pattern| glob(pattern, j.id)) {
                     tally.strict_explained += 1;
                 } else {
-                    tally.strict_unexplained.push(j.case.id.clone());
+                    tally.strict_unexplained.push(j.id.to_owned());
                 }
             }
             _ => {}
@@ -364,10 +489,15 @@ fn print_list(label: &str, items: &[String]) {
 }
 
 fn summary(tally: &Tally) -> String {
-    let formats: Vec<String> = tally
-        .per_format
-        .iter()
-        .map(|(format, n)| format!("{n} {format} mutations"))
+    // The session formats first, then the Cognito verifier cases.
+    let mut per_format: Vec<(&String, &usize)> = tally.per_format.iter().collect();
+    per_format.sort_by_key(|(format, _)| format.as_str() == "cognito");
+    let formats: Vec<String> = per_format
+        .into_iter()
+        .map(|(format, n)| match format.as_str() {
+            "cognito" => format!("{n} Cognito verifier cases"),
+            _ => format!("{n} {format} mutations"),
+        })
         .collect();
     format!(
         "{}; lax {}, unexplained strict {} (explained {}), readers disagreeing {}, crashes {}",
@@ -402,10 +532,11 @@ async fn run(cases_path: &Path, cli_bin: &Path) -> Result<bool, String> {
             .ok_or_else(|| format!("{}: unknown format {}", case.id, case.format))?;
         judged.push(judge(case, readers, &file, cli_bin).await?);
     }
+    judged.extend(judge_verifier_cases(&file.verifier, file.now).await?);
     let allowed = allow_list();
     if allowed.is_empty() {
         return Err(
-            "the allow-list has no entries: is session-cookie/strict-on-input.md there?".into(),
+            "the allow-lists have no entries: are the strict-on-input.md files there?".into(),
         );
     }
 
@@ -420,11 +551,11 @@ async fn run(cases_path: &Path, cli_bin: &Path) -> Result<bool, String> {
             compare(&judged, &allowed, |_| false, false),
         ),
         (
-            "a lax reader (a clock ten years early)",
-            compare(&judged, &allowed, |j| j.case.reference.accept, true),
+            "a lax reader (ten years early / ten years of leeway)",
+            compare(&judged, &allowed, |j| j.reference.accept, true),
         ),
     ];
-    let tally = compare(&judged, &allowed, |j| j.case.reference.accept, false);
+    let tally = compare(&judged, &allowed, |j| j.reference.accept, false);
     let mut self_test_ok = true;
     for (what, sabotaged) in &sabotage {
         // Caught means: more failures than the honest run has (which should have none).
@@ -442,7 +573,7 @@ async fn run(cases_path: &Path, cli_bin: &Path) -> Result<bool, String> {
         &tally.lax,
     );
     print_list(
-        "strict without a reason in session-cookie/strict-on-input.md",
+        "strict without a reason in a strict-on-input.md allow-list",
         &tally.strict_unexplained,
     );
     print_list("Rust readers disagreeing", &tally.disagreeing);
@@ -455,8 +586,8 @@ async fn run(cases_path: &Path, cli_bin: &Path) -> Result<bool, String> {
         .iter()
         .filter(|pattern| {
             !judged.iter().any(|j| {
-                glob(pattern, &j.case.id)
-                    && j.case.reference.accept
+                glob(pattern, j.id)
+                    && j.reference.accept
                     && j.readers.iter().any(|(_, v)| *v == Verdict::Refuse)
             })
         })

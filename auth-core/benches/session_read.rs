@@ -13,7 +13,7 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use http::Request;
 use serde_json::json;
 use session_cookie::{
-    Claims, Clock, CookieNames, OsRandom, RandomSource, Secrets, SystemClock, ThreadRandom,
+    Clock, CookieNames, OsRandom, RandomSource, Secrets, SessionClaims, SystemClock, ThreadRandom,
     TokenCodec, WireFormat,
 };
 
@@ -22,7 +22,7 @@ const SECRET: &str = "bench-secret-0123456789abcdef";
 fn cookie_header() -> String {
     let names = CookieNames::new(WireFormat::NextAuthV4, false);
     let codec = TokenCodec::for_session(&names, &Secrets::single(SECRET).unwrap());
-    let mut claims = Claims::from_serialize(&json!({
+    let mut claims = SessionClaims::from_serialize(&json!({
         "name": "Jane Doe",
         "email": "jane.doe@example.com",
         "picture": "https://example.com/p.png",

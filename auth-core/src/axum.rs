@@ -22,7 +22,7 @@
 //!
 //! ```no_run
 //! use auth_core::axum::{MaybeSession, RequireSession, Session};
-//! use auth_core::session_cookie::Claims;
+//! use auth_core::session_cookie::SessionClaims;
 //! use auth_core::{AuthConfig, AuthHandler};
 //! use axum::{Json, Router, routing::get};
 //!
@@ -33,7 +33,9 @@
 //! async fn hello(MaybeSession(user): MaybeSession<User>) -> String {
 //!     user.map_or("hello, stranger".into(), |u| format!("hello, {}", u.sub))
 //! }
-//! async fn admin(axum::Extension(claims): axum::Extension<Claims>) -> Json<serde_json::Value> {
+//! async fn admin(
+//!     axum::Extension(claims): axum::Extension<SessionClaims>,
+//! ) -> Json<serde_json::Value> {
 //!     Json(claims.into_map().into())
 //! }
 //!
@@ -64,7 +66,7 @@ use axum::response::{IntoResponse, Response};
 use http::request::Parts;
 use http::{HeaderValue, Request, StatusCode, header};
 use serde::de::DeserializeOwned;
-use session_cookie::Claims;
+use session_cookie::SessionClaims;
 
 use crate::AuthHandler;
 use crate::response::make_private;
@@ -250,11 +252,11 @@ fn note_session_read(parts: &Parts) -> Result<(), SessionRejection> {
 /// the Bearer form off with [`bearer_sessions(false)`](crate::AuthConfigBuilder::bearer_sessions)
 /// in a service whose Bearer tokens are Cognito's).
 ///
-/// `T` is any deserializable view of the session token's claims (default: [`Claims`]). Needs
+/// `T` is any deserializable view of the session token's claims (default: [`SessionClaims`]). Needs
 /// `AuthHandler: FromRef<S>` (the handler in the router's state) and the route inside
 /// [`AuthHandler::session_layer`], which keeps the response out of every cache.
 #[derive(Debug, Clone)]
-pub struct Session<T = Claims>(pub T);
+pub struct Session<T = SessionClaims>(pub T);
 
 impl<S, T> FromRequestParts<S> for Session<T>
 where
@@ -276,7 +278,7 @@ where
 /// The session of the request, if there is a valid one. Like [`Session`], it needs
 /// [`AuthHandler::session_layer`] around the route: the answer differs per viewer either way.
 #[derive(Debug, Clone)]
-pub struct MaybeSession<T = Claims>(pub Option<T>);
+pub struct MaybeSession<T = SessionClaims>(pub Option<T>);
 
 impl<S, T> FromRequestParts<S> for MaybeSession<T>
 where
@@ -346,8 +348,8 @@ where
 }
 
 /// A layer that lets only requests with a valid session through (others get [`Unauthorized`]),
-/// puts the session's [`Claims`] into the request extensions, and marks every response private
-/// (`Cache-Control: private, no-cache, no-store`, `Vary: Cookie`).
+/// puts the session's [`SessionClaims`] into the request extensions, and marks every response
+/// private (`Cache-Control: private, no-cache, no-store`, `Vary: Cookie`).
 ///
 /// With [`any_group`](Self::any_group), a session must also name one of the groups in its
 /// `groups` claim (what `cognito_provider::GroupsInSession` writes): `401` without a session,
@@ -396,7 +398,7 @@ impl RequireSession {
         self
     }
 
-    fn allows(&self, claims: &Claims) -> bool {
+    fn allows(&self, claims: &SessionClaims) -> bool {
         let Some(required) = &self.groups else {
             return true;
         };

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use serde_json::{Map, Value};
-use session_cookie::Claims;
+use session_cookie::SessionClaims;
 
 use crate::Error;
 use crate::provider::{Account, User};
@@ -38,7 +38,7 @@ pub enum JwtTrigger {
 #[non_exhaustive]
 pub struct JwtParams<'a> {
     /// The token: on sign-in `{name, email, picture, sub}`, afterwards the decoded session.
-    pub token: Claims,
+    pub token: SessionClaims,
     /// Why the callback runs.
     pub trigger: JwtTrigger,
     /// On sign-in: the user.
@@ -58,7 +58,7 @@ pub struct JwtParams<'a> {
 /// ```
 /// use async_trait::async_trait;
 /// use auth_core::callbacks::{Callbacks, JwtParams, JwtTrigger};
-/// use auth_core::session_cookie::Claims;
+/// use auth_core::session_cookie::SessionClaims;
 /// use auth_core::Error;
 /// use serde_json::{json, Value};
 ///
@@ -67,7 +67,7 @@ pub struct JwtParams<'a> {
 ///
 /// #[async_trait]
 /// impl Callbacks for WithGroups {
-///     async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<Claims>, Error> {
+///     async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<SessionClaims>, Error> {
 ///         let mut token = params.token;
 ///         if params.trigger == JwtTrigger::SignIn {
 ///             if let Some(groups) = params.profile.and_then(|p| p.get("cognito:groups")) {
@@ -77,7 +77,7 @@ pub struct JwtParams<'a> {
 ///         Ok(Some(token))
 ///     }
 ///
-///     async fn session(&self, mut session: Value, token: &Claims) -> Result<Value, Error> {
+///     async fn session(&self, mut session: Value, token: &SessionClaims) -> Result<Value, Error> {
 ///         session["user"]["groups"] = token.get("groups").cloned().unwrap_or(json!([]));
 ///         Ok(session)
 ///     }
@@ -103,13 +103,13 @@ pub trait Callbacks: Send + Sync + 'static {
     }
 
     /// Shape the session token. Return `None` to end the session. Default: the token unchanged.
-    async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<Claims>, Error> {
+    async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<SessionClaims>, Error> {
         Ok(Some(params.token))
     }
 
     /// Shape what `GET /api/auth/session` returns. `session` is
     /// `{"user": {"name", "email", "image"}, "expires"}`. Default: unchanged.
-    async fn session(&self, session: Value, token: &Claims) -> Result<Value, Error> {
+    async fn session(&self, session: Value, token: &SessionClaims) -> Result<Value, Error> {
         let _ = token;
         Ok(session)
     }
@@ -127,7 +127,7 @@ impl Callbacks for DefaultCallbacks {}
 /// use async_trait::async_trait;
 /// use auth_core::callbacks::Events;
 /// use auth_core::provider::{Account, User};
-/// use auth_core::session_cookie::Claims;
+/// use auth_core::session_cookie::SessionClaims;
 /// use serde_json::{Map, Value};
 ///
 /// struct Audit;
@@ -137,7 +137,7 @@ impl Callbacks for DefaultCallbacks {}
 ///     async fn sign_in(&self, user: &User, account: &Account, _profile: &Map<String, Value>) {
 ///         tracing::info!(user = %user.id, provider = %account.provider, "signed in");
 ///     }
-///     async fn sign_out(&self, token: Option<&Claims>) {
+///     async fn sign_out(&self, token: Option<&SessionClaims>) {
 ///         tracing::info!(user = ?token.and_then(|t| t.get_str("sub")), "signed out");
 ///     }
 /// }
@@ -150,7 +150,7 @@ pub trait Events: Send + Sync + 'static {
     }
 
     /// A user signed out; `token` is the session token if it could be read.
-    async fn sign_out(&self, token: Option<&Claims>) {
+    async fn sign_out(&self, token: Option<&SessionClaims>) {
         let _ = token;
     }
 }

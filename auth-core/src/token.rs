@@ -2,7 +2,7 @@
 
 use http::{HeaderMap, header};
 use serde::de::DeserializeOwned;
-use session_cookie::{Claims, RequestCookies, bearer_token};
+use session_cookie::{RequestCookies, SessionClaims, bearer_token};
 
 use crate::AuthHandler;
 use crate::request::origin_from_parts;
@@ -16,7 +16,7 @@ impl AuthHandler {
     /// The cookie names are the ones the handler uses for the same request: the public URL's
     /// scheme, or without one (behind a trusted proxy) the request's `X-Forwarded-Proto`. An
     /// https request never reads a plain-named cookie.
-    pub fn session_claims(&self, headers: &HeaderMap) -> Option<Claims> {
+    pub fn session_claims(&self, headers: &HeaderMap) -> Option<SessionClaims> {
         self.get_token(headers)
     }
 

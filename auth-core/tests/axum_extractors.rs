@@ -5,7 +5,7 @@
 
 use auth_core::axum::{MaybeSession, RequireSession, Session};
 use auth_core::session_cookie::{
-    Claims, Clock, CookieNames, OsRandom, Secrets, SystemClock, TokenCodec, WireFormat,
+    Clock, CookieNames, OsRandom, Secrets, SessionClaims, SystemClock, TokenCodec, WireFormat,
 };
 use auth_core::{AuthConfig, AuthHandler};
 use axum::Router;
@@ -35,7 +35,7 @@ fn auth() -> AuthHandler {
 fn session_cookie() -> String {
     let names = CookieNames::new(WireFormat::NextAuthV4, false);
     let codec = TokenCodec::for_session(&names, &Secrets::single("axum-secret").unwrap());
-    let mut claims = Claims::new();
+    let mut claims = SessionClaims::new();
     claims.insert("sub", "user-7");
     format!(
         "{}={}",
@@ -63,7 +63,7 @@ fn app(auth: AuthHandler) -> Router {
                 .route(
                     "/api/admin",
                     get(
-                        |axum::Extension(claims): axum::Extension<Claims>| async move {
+                        |axum::Extension(claims): axum::Extension<SessionClaims>| async move {
                             claims.get_str("sub").unwrap_or_default().to_owned()
                         },
                     ),
@@ -153,7 +153,7 @@ async fn require_session_with_groups_answers_401_403_200() {
     let names = CookieNames::new(WireFormat::NextAuthV4, false);
     let codec = TokenCodec::for_session(&names, &Secrets::single("axum-secret").unwrap());
     let cookie = |groups: serde_json::Value| {
-        let mut claims = Claims::new();
+        let mut claims = SessionClaims::new();
         claims.insert("sub", "user-7");
         claims.insert("groups", groups);
         let token = codec

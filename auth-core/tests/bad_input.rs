@@ -7,7 +7,7 @@
 mod common;
 
 use auth_core::session_cookie::{
-    CheckKind, Claims, CookieNames, FixedClock, OAuthChecks, OsRandom, Secrets, TokenCodec,
+    CheckKind, CookieNames, FixedClock, OAuthChecks, OsRandom, Secrets, SessionClaims, TokenCodec,
     WireFormat,
 };
 use auth_core::testing::StaticProvider;
@@ -644,7 +644,7 @@ async fn bad_session_cookies_mean_signed_out(t: &dyn Transport) {
             .map(|i| format!("{name}.{i}={huge_chunk}"))
             .collect();
         let expired = {
-            let mut claims = Claims::new();
+            let mut claims = SessionClaims::new();
             claims.insert("sub", "user-1");
             let token = fx
                 .session

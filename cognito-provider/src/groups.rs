@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use auth_core::callbacks::{Callbacks, DefaultCallbacks, JwtParams, JwtTrigger, SignInDecision};
 use auth_core::provider::{Account, User};
-use auth_core::session_cookie::Claims;
+use auth_core::session_cookie::SessionClaims;
 use serde_json::{Map, Value};
 
 /// The session token claim [`GroupsInSession`] writes by default: `groups`, as the Next.js
@@ -82,7 +82,7 @@ impl<C: Callbacks> Callbacks for GroupsInSession<C> {
         self.inner.redirect(url, base_url).await
     }
 
-    async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<Claims>, auth_core::Error> {
+    async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<SessionClaims>, auth_core::Error> {
         let signing_in = matches!(params.trigger, JwtTrigger::SignIn | JwtTrigger::SignUp);
         let groups = params
             .profile
@@ -98,7 +98,11 @@ impl<C: Callbacks> Callbacks for GroupsInSession<C> {
         Ok(Some(token))
     }
 
-    async fn session(&self, session: Value, token: &Claims) -> Result<Value, auth_core::Error> {
+    async fn session(
+        &self,
+        session: Value,
+        token: &SessionClaims,
+    ) -> Result<Value, auth_core::Error> {
         self.inner.session(session, token).await
     }
 }

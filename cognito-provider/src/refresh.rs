@@ -19,7 +19,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use auth_core::callbacks::{Callbacks, DefaultCallbacks, JwtParams, JwtTrigger, SignInDecision};
 use auth_core::provider::{Account, TokenSet, User};
-use auth_core::session_cookie::Claims;
+use auth_core::session_cookie::SessionClaims;
 use serde_json::{Map, Value};
 use sha2::Digest as _;
 use tokio::sync::{Mutex, OnceCell};
@@ -103,7 +103,7 @@ impl<C> std::fmt::Debug for RefreshingCallbacks<C> {
     }
 }
 
-fn store(token: &mut Claims, tokens: &TokenSet) {
+fn store(token: &mut SessionClaims, tokens: &TokenSet) {
     if let Some(access) = &tokens.access_token {
         token.insert("access_token", access.expose_secret());
     }
@@ -131,7 +131,7 @@ impl<C: Callbacks> Callbacks for RefreshingCallbacks<C> {
         self.inner.redirect(url, base_url).await
     }
 
-    async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<Claims>, auth_core::Error> {
+    async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<SessionClaims>, auth_core::Error> {
         let (trigger, account) = (params.trigger, params.account);
         let Some(mut token) = self.inner.jwt(params).await? else {
             return Ok(None);
@@ -166,7 +166,11 @@ impl<C: Callbacks> Callbacks for RefreshingCallbacks<C> {
         Ok(Some(token))
     }
 
-    async fn session(&self, session: Value, token: &Claims) -> Result<Value, auth_core::Error> {
+    async fn session(
+        &self,
+        session: Value,
+        token: &SessionClaims,
+    ) -> Result<Value, auth_core::Error> {
         let mut session = self.inner.session(session, token).await?;
         if let (Some(error), Value::Object(map)) = (token.get("error"), &mut session) {
             map.insert("error".into(), error.clone());

@@ -9,7 +9,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use auth_core::session_cookie::{Claims, CookieNames, Secrets, TokenCodec, WireFormat};
+use auth_core::session_cookie::{CookieNames, Secrets, SessionClaims, TokenCodec, WireFormat};
 use auth_core::{AuthConfig, AuthHandler};
 use cognito_provider::{Cognito, CognitoBuilder, GroupsInSession, Timeouts};
 use common::*;
@@ -48,7 +48,7 @@ fn handler(cognito: &Cognito, clock: &TestClock) -> AuthHandler {
     AuthHandler::new(config)
 }
 
-fn session_claims(browser: &Browser) -> Option<Claims> {
+fn session_claims(browser: &Browser) -> Option<SessionClaims> {
     let names = CookieNames::new(WireFormat::NextAuthV4, false);
     let token = browser.get(names.session_token())?;
     let codec = TokenCodec::for_session(&names, &Secrets::single(SECRET).unwrap());

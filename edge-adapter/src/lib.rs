@@ -21,7 +21,7 @@
 //!
 //! ```
 //! use edge_adapter::{Decision, EdgeConfig, EdgeResult, handle_event_json};
-//! use session_cookie::{Claims, CookieNames, Secrets, TokenCodec, WireFormat};
+//! use session_cookie::{SessionClaims, CookieNames, Secrets, TokenCodec, WireFormat};
 //! # use session_cookie::{RandomSource, Error};
 //! # #[derive(Debug)] struct Fixed; impl RandomSource for Fixed {
 //! #     fn fill(&self, d: &mut [u8]) -> Result<(), Error> { d.fill(7); Ok(()) } }
@@ -39,7 +39,7 @@
 //! let now = 1_767_225_600;
 //! let names = CookieNames::new(WireFormat::NextAuthV4, true);
 //! let codec = TokenCodec::for_session(&names, &Secrets::single("the value of NEXTAUTH_SECRET")?);
-//! let mut claims = Claims::new();
+//! let mut claims = SessionClaims::new();
 //! claims.insert("sub", "user-1");
 //! let at = session_cookie::time::OffsetDateTime::from_unix_timestamp(now).expect("valid");
 //! let token = codec.encode(&mut claims, at, &rng)?;

@@ -10,8 +10,8 @@
 use std::sync::LazyLock;
 
 use auth_core::session_cookie::{
-    CheckKind, Claims, CookieNames, CsrfProtection, FixedClock, OAuthChecks, OsRandom, Secrets,
-    TokenCodec, WireFormat,
+    CheckKind, CookieNames, CsrfProtection, FixedClock, OAuthChecks, OsRandom, Secrets,
+    SessionClaims, TokenCodec, WireFormat,
 };
 use auth_core::testing::StaticProvider;
 use auth_core::{AuthConfig, AuthHandler};
@@ -77,7 +77,7 @@ impl World {
         let (token, cookie) = CsrfProtection::new(&names, &secrets)
             .issue(&OsRandom)
             .expect("csrf");
-        let mut claims = Claims::new();
+        let mut claims = SessionClaims::new();
         claims.insert("sub", "user-1");
         claims.insert("name", "Jane");
         let session = TokenCodec::for_session(&names, &secrets)

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use edge_adapter::session_cookie::time::OffsetDateTime;
 use edge_adapter::session_cookie::{
-    Claims, CookieNames, OsRandom, Secrets, TokenCodec, WireFormat,
+    CookieNames, OsRandom, Secrets, SessionClaims, TokenCodec, WireFormat,
 };
 use edge_adapter::{Decision, EdgeConfig, EdgeResult, handle_event, handle_event_json};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
@@ -41,7 +41,7 @@ static CONFIG: LazyLock<EdgeConfig> = LazyLock::new(|| {
 static GENUINE: LazyLock<String> = LazyLock::new(|| {
     let names = CookieNames::new(WireFormat::NextAuthV4, true);
     let codec = TokenCodec::for_session(&names, &Secrets::single(SECRET).expect("secret"));
-    let mut claims = Claims::new();
+    let mut claims = SessionClaims::new();
     claims.insert("sub", "user-1");
     let now = OffsetDateTime::from_unix_timestamp(NOW).expect("now");
     let token = codec.encode(&mut claims, now, &OsRandom).expect("encode");

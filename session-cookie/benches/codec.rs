@@ -19,8 +19,8 @@ use serde_json::json;
 use session_cookie::kdf::derive_key;
 use session_cookie::time::{Duration, OffsetDateTime};
 use session_cookie::{
-    AuthSecret, Claims, Clock, CookieNames, OsRandom, RequestCookies, Secrets, SessionCookie,
-    SystemClock, TokenCodec, WireFormat,
+    AuthSecret, Clock, CookieNames, OsRandom, RequestCookies, Secrets, SessionClaims,
+    SessionCookie, SystemClock, TokenCodec, WireFormat,
 };
 
 const SECRET: &str = "bench-secret-0123456789abcdef";
@@ -33,11 +33,11 @@ fn now() -> OffsetDateTime {
 }
 
 /// A realistic Cognito session: name, e-mail, picture, sub, plus `groups` to reach the size.
-fn claims(groups: usize) -> Claims {
+fn claims(groups: usize) -> SessionClaims {
     let groups: Vec<String> = (0..groups)
         .map(|i| format!("group-{i:03}-{}", "x".repeat(12)))
         .collect();
-    Claims::from_serialize(&json!({
+    SessionClaims::from_serialize(&json!({
         "name": "Jane Doe",
         "email": "jane.doe@example.com",
         "picture": "https://example.com/p.png",
@@ -62,7 +62,7 @@ struct Case {
     format: WireFormat,
     codec: TokenCodec,
     names: CookieNames,
-    claims: Claims,
+    claims: SessionClaims,
     token: String,
     cookie_header: String,
 }

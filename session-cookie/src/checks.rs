@@ -9,7 +9,8 @@ use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 
 use crate::{
-    Claims, CookieNames, Error, RandomSource, RequestCookies, Secrets, SetCookie, TokenCodec, b64,
+    CookieNames, Error, RandomSource, RequestCookies, Secrets, SessionClaims, SetCookie,
+    TokenCodec, b64,
 };
 
 /// Lifetime of a check cookie, in seconds (15 minutes, as next-auth).
@@ -119,7 +120,7 @@ impl OAuthChecks {
         now: OffsetDateTime,
         rng: &dyn RandomSource,
     ) -> Result<SetCookie, Error> {
-        let mut claims = Claims::new();
+        let mut claims = SessionClaims::new();
         claims.insert("value", value);
         claims.insert("provider", provider_id);
         let sealed = self.codec(kind).encode(&mut claims, now, rng)?;
@@ -169,7 +170,7 @@ impl OAuthChecks {
         now: OffsetDateTime,
         rng: &dyn RandomSource,
     ) -> Result<String, Error> {
-        let mut claims = Claims::new();
+        let mut claims = SessionClaims::new();
         claims.insert("random", Self::random_value(rng)?);
         if let Some(origin) = origin {
             claims.insert("origin", origin);
@@ -178,7 +179,11 @@ impl OAuthChecks {
     }
 
     /// Decode an Auth.js v5 `state` parameter made by [`encode_state_param`](Self::encode_state_param).
-    pub fn decode_state_param(&self, state: &str, now: OffsetDateTime) -> Result<Claims, Error> {
+    pub fn decode_state_param(
+        &self,
+        state: &str,
+        now: OffsetDateTime,
+    ) -> Result<SessionClaims, Error> {
         self.state_param.decode(state, now)
     }
 }

@@ -18,47 +18,50 @@ pub const CLOCK_TOLERANCE_SECS: i64 = 15;
 /// printed.
 ///
 /// ```
-/// use session_cookie::Claims;
+/// use session_cookie::SessionClaims;
 ///
-/// let mut claims = Claims::new();
+/// let mut claims = SessionClaims::new();
 /// claims.insert("sub", "user-1");
 /// claims.insert("email", "jane@example.com");
 /// assert_eq!(claims.get_str("sub"), Some("user-1"));
-/// assert_eq!(format!("{claims:?}"), r#"Claims { members: ["sub", "email"] }"#);
+/// assert_eq!(format!("{claims:?}"), r#"SessionClaims { members: ["sub", "email"] }"#);
 /// ```
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Claims(Map<String, Value>);
+pub struct SessionClaims(Map<String, Value>);
 
-impl Claims {
+impl SessionClaims {
     /// An empty claims set.
     pub fn new() -> Self {
-        Claims(Map::new())
+        SessionClaims(Map::new())
     }
 
     /// Wrap a JSON object.
     pub fn from_map(map: Map<String, Value>) -> Self {
-        Claims(map)
+        SessionClaims(map)
     }
 
     /// Build claims from any value that serializes to a JSON object.
     pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Result<Self, Error> {
         match serde_json::to_value(value) {
-            Ok(Value::Object(map)) => Ok(Claims(map)),
+            Ok(Value::Object(map)) => Ok(SessionClaims(map)),
             _ => Err(Error::ClaimsNotObject),
         }
     }
 
-    /// Deserialize the claims into a typed value.
+    /// Deserialize the claims into a typed value. A mismatch is [`Error::ClaimsShape`], naming
+    /// the claim (a path like `user.roles[2]`) and the kind of mismatch, never a value.
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        T::deserialize(&Value::Object(self.0.clone()))
-            .map_err(|e| Error::ClaimsShape(shape_error(&e)))
+        let value = Value::Object(self.0.clone());
+        T::deserialize(&value)
+            .map_err(|e| Error::ClaimsShape(shape_error(&e, path_of::<T>(&value))))
     }
 
     /// Deserialize the claims into a typed value, consuming them.
     pub fn into_deserialize<T: DeserializeOwned>(self) -> Result<T, Error> {
-        serde_json::from_value(Value::Object(self.0))
-            .map_err(|e| Error::ClaimsShape(shape_error(&e)))
+        let value = Value::Object(self.0);
+        T::deserialize(&value)
+            .map_err(|e| Error::ClaimsShape(shape_error(&e, path_of::<T>(&value))))
     }
 
     /// The members as a JSON map.
@@ -127,7 +130,7 @@ impl Claims {
     }
 }
 
-/// The time checks of [`Claims::validate_times`], on the three members alone.
+/// The time checks of [`SessionClaims::validate_times`], on the three members alone.
 pub(crate) fn check_times(
     exp: Option<&Value>,
     nbf: Option<&Value>,
@@ -154,9 +157,34 @@ pub(crate) fn check_times(
     Ok(())
 }
 
-/// serde's messages can quote values ("invalid type: string \"...\""); keep only the kind of
-/// mismatch so that no claim value reaches a log line.
-pub(crate) fn shape_error(e: &serde_json::Error) -> String {
+/// Where deserializing `value` into `T` fails, as a path of member names and indexes (run only
+/// after a failure: tracking the path costs on every value).
+fn path_of<T: DeserializeOwned>(value: &Value) -> Option<String> {
+    serde_path_to_error::deserialize::<_, T>(value)
+        .err()
+        .map(|e| e.path().to_string())
+}
+
+/// The text of [`Error::ClaimsShape`]: where (`path`, member names from the token, with control
+/// characters escaped) and what kind of mismatch. serde's messages can quote values
+/// ("invalid type: string \"...\""); only the kind is kept, so that no claim value reaches a
+/// log line.
+pub(crate) fn shape_error(e: &serde_json::Error, path: Option<String>) -> String {
+    let kind = mismatch_kind(e);
+    match path.filter(|p| !p.is_empty() && p != ".") {
+        Some(path) => {
+            let path: String = path
+                .chars()
+                .take(120)
+                .flat_map(char::escape_default)
+                .collect();
+            format!("at `{path}`: {kind}")
+        }
+        None => kind,
+    }
+}
+
+fn mismatch_kind(e: &serde_json::Error) -> String {
     let text = e.to_string();
     match text.find(':') {
         Some(i) if text.starts_with("invalid type") || text.starts_with("invalid value") => {
@@ -169,17 +197,17 @@ pub(crate) fn shape_error(e: &serde_json::Error) -> String {
     }
 }
 
-impl fmt::Debug for Claims {
+impl fmt::Debug for SessionClaims {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Claims")
+        f.debug_struct("SessionClaims")
             .field("members", &self.0.keys().collect::<Vec<_>>())
             .finish()
     }
 }
 
-impl From<Map<String, Value>> for Claims {
+impl From<Map<String, Value>> for SessionClaims {
     fn from(map: Map<String, Value>) -> Self {
-        Claims(map)
+        SessionClaims(map)
     }
 }
 
@@ -201,7 +229,7 @@ mod tests {
     #[test]
     fn stamp_appends_in_order_and_replaces_in_place() {
         let now = FixedClock::at_unix(1_767_225_600).now();
-        let mut c = Claims::new();
+        let mut c = SessionClaims::new();
         c.insert("name", "Jane");
         c.stamp(now, 60, &Zeros).expect("stamp");
         let keys: Vec<_> = c.as_map().keys().cloned().collect();
@@ -213,7 +241,7 @@ mod tests {
             Some("00000000-0000-4000-8000-000000000000")
         );
 
-        let mut reissued = Claims::new();
+        let mut reissued = SessionClaims::new();
         reissued.insert("exp", 1);
         reissued.insert("sub", "x");
         reissued.stamp(now, 60, &Zeros).expect("stamp");
@@ -225,7 +253,7 @@ mod tests {
     fn time_checks_follow_jose() {
         let now = FixedClock::at_unix(1000).now();
         let with = |k: &str, v: Value| {
-            let mut c = Claims::new();
+            let mut c = SessionClaims::new();
             c.insert(k, v);
             c.validate_times(now)
         };
@@ -236,7 +264,7 @@ mod tests {
         assert_eq!(with("nbf", 1016.into()), Err(Error::ClaimInvalid("nbf")));
         assert_eq!(with("iat", Value::Null), Err(Error::ClaimInvalid("iat")));
         assert_eq!(
-            Claims::new().validate_times(now),
+            SessionClaims::new().validate_times(now),
             Ok(()),
             "no claim is required"
         );
@@ -249,9 +277,46 @@ mod tests {
         struct Typed {
             exp: i64,
         }
-        let mut c = Claims::new();
+        let mut c = SessionClaims::new();
         c.insert("exp", "secret-looking-value");
         let err = c.deserialize::<Typed>().unwrap_err();
         assert!(!err.to_string().contains("secret-looking-value"), "{err}");
+    }
+
+    #[test]
+    fn shape_errors_name_the_claim() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Typed {
+            sub: String,
+            user: User,
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct User {
+            roles: Vec<u32>,
+        }
+        let claims = SessionClaims::from_serialize(&serde_json::json!({
+            "sub": "a",
+            "user": { "roles": [1, 2, "admin-secret"] },
+        }))
+        .unwrap();
+        for err in [
+            claims.deserialize::<Typed>().unwrap_err(),
+            claims.clone().into_deserialize::<Typed>().unwrap_err(),
+        ] {
+            let text = err.to_string();
+            assert!(text.contains("at `user.roles[2]`: invalid type"), "{text}");
+            assert!(!text.contains("admin-secret"), "{text}");
+        }
+        let missing =
+            SessionClaims::from_serialize(&serde_json::json!({ "user": { "roles": [] } }))
+                .unwrap()
+                .deserialize::<Typed>()
+                .unwrap_err();
+        assert!(
+            missing.to_string().contains("missing field `sub`"),
+            "{missing}"
+        );
     }
 }

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use crate::jwe::Keyring;
-use crate::{Claims, CookieNames, Error, RandomSource, Secrets, WireFormat};
+use crate::{CookieNames, Error, RandomSource, Secrets, SessionClaims, WireFormat};
 
 /// next-auth's default session lifetime: 30 days.
 pub const DEFAULT_MAX_AGE_SECS: i64 = 30 * 24 * 60 * 60;
@@ -26,13 +26,15 @@ pub const DEFAULT_MAX_TOKEN_LEN: usize = 32 * 1024;
 /// the keys (HKDF) once; `encode` and `decode` then only run the cipher. Clones share the keys.
 ///
 /// ```
-/// use session_cookie::{Claims, CookieNames, OsRandom, Secrets, SystemClock, Clock, TokenCodec, WireFormat};
+/// use session_cookie::{
+///     Clock, CookieNames, OsRandom, Secrets, SessionClaims, SystemClock, TokenCodec, WireFormat,
+/// };
 ///
 /// let secrets = Secrets::single("a long random value from NEXTAUTH_SECRET")?;
 /// let names = CookieNames::new(WireFormat::NextAuthV4, false);
 /// let codec = TokenCodec::for_session(&names, &secrets);
 ///
-/// let mut claims = Claims::new();
+/// let mut claims = SessionClaims::new();
 /// claims.insert("sub", "user-1");
 /// let now = SystemClock.now();
 /// let token = codec.encode(&mut claims, now, &OsRandom)?;
@@ -95,12 +97,12 @@ impl TokenCodec {
         self.max_age_secs
     }
 
-    /// Stamp `claims` with `iat`, `exp` and a fresh `jti` (see [`Claims::stamp`]) and encrypt
-    /// them with the first secret. The stamped claims stay in `claims`, so the caller knows the
-    /// new expiry.
+    /// Stamp `claims` with `iat`, `exp` and a fresh `jti` (see [`SessionClaims::stamp`]) and
+    /// encrypt them with the first secret. The stamped claims stay in `claims`, so the caller
+    /// knows the new expiry.
     pub fn encode(
         &self,
-        claims: &mut Claims,
+        claims: &mut SessionClaims,
         now: OffsetDateTime,
         rng: &dyn RandomSource,
     ) -> Result<String, Error> {
@@ -112,7 +114,11 @@ impl TokenCodec {
     ///
     /// Fails with [`Error::TokenTooLarge`] rather than emit a token longer than this codec's
     /// decode limit, which no tier could read back.
-    pub fn encrypt_claims(&self, claims: &Claims, rng: &dyn RandomSource) -> Result<String, Error> {
+    pub fn encrypt_claims(
+        &self,
+        claims: &SessionClaims,
+        rng: &dyn RandomSource,
+    ) -> Result<String, Error> {
         let plaintext = Zeroizing::new(
             serde_json::to_vec(claims.as_map()).map_err(|_| Error::ClaimsNotObject)?,
         );
@@ -127,11 +133,11 @@ impl TokenCodec {
     }
 
     /// Decrypt a token and check its time claims at `now` (15 s tolerance): [`decode_as`]
-    /// into [`Claims`].
+    /// into [`SessionClaims`].
     ///
     /// [`decode_as`]: Self::decode_as
-    pub fn decode(&self, token: &str, now: OffsetDateTime) -> Result<Claims, Error> {
-        self.decode_as::<Claims>(token, now)
+    pub fn decode(&self, token: &str, now: OffsetDateTime) -> Result<SessionClaims, Error> {
+        self.decode_as::<SessionClaims>(token, now)
     }
 
     /// Decrypt a token, check it and deserialize its payload into `T` — the one decoder every
@@ -143,7 +149,8 @@ impl TokenCodec {
     /// 3. `exp`, `nbf` and `iat`, where present, must be numbers (`null` is not absent): `exp`
     ///    more than 15 s past is [`Error::Expired`], `nbf` more than 15 s ahead is refused;
     /// 4. the payload is deserialized into `T` (any shape mismatch is
-    ///    [`Error::ClaimsShape`], naming the kind of mismatch but never a value).
+    ///    [`Error::ClaimsShape`], naming the claim, as a path like `user.roles[2]`, and the kind
+    ///    of mismatch, but never a value).
     ///
     /// `T` can be as small as the one claim a caller reads: serde skips the rest.
     pub fn decode_as<T: DeserializeOwned>(
@@ -155,12 +162,15 @@ impl TokenCodec {
         // One pass: the strict adaptor checks every object and keeps the time claims while
         // serde fills `T`; the payload's own problems come first, then the times, then `T`.
         let parse = |json: &[u8]| crate::strict::from_str::<T>(crate::json::payload_text(json)?);
-        let mut parsed = parse(&plaintext);
-        if !matches!(parsed, Ok((Ok(_), _)))
-            && let Some(fixed) = readable(&plaintext)
-        {
-            parsed = parse(&fixed);
-        }
+        let first = parse(&plaintext);
+        let repaired = match first {
+            Ok((Ok(_), _)) => None,
+            _ => readable(&plaintext),
+        };
+        let (json, parsed) = match &repaired {
+            Some(fixed) => (&fixed[..], parse(fixed)),
+            None => (&plaintext[..], first),
+        };
         let (value, times) = parsed?;
         crate::claims::check_times(
             times.exp.as_ref(),
@@ -168,7 +178,16 @@ impl TokenCodec {
             times.iat.as_ref(),
             now,
         )?;
-        value.map_err(|e| Error::ClaimsShape(crate::claims::shape_error(&e)))
+        value.map_err(|e| {
+            // Only now, on the failure path, find where `T` and the claims part ways.
+            let path = std::str::from_utf8(json).ok().and_then(|text| {
+                let mut de = serde_json::Deserializer::from_str(text);
+                serde_path_to_error::deserialize::<_, T>(&mut de)
+                    .err()
+                    .map(|e| e.path().to_string())
+            });
+            Error::ClaimsShape(crate::claims::shape_error(&e, path))
+        })
     }
 }
 
@@ -237,7 +256,7 @@ mod tests {
                     Some(Error::DuplicateMember)
                 );
                 assert_eq!(
-                    codec.decode_as::<Claims>(&token, now).err(),
+                    codec.decode_as::<SessionClaims>(&token, now).err(),
                     Some(Error::DuplicateMember)
                 );
             }
@@ -279,6 +298,27 @@ mod tests {
             let token = codec.keyring.encrypt(&payload, &OsRandom).unwrap();
             assert!(codec.decode(&token, now).is_err());
             assert!(codec.decode_as::<Sub>(&token, now).is_err());
+            // A typed view that does not fit names the claim, never its value.
+            #[derive(Debug, serde::Deserialize)]
+            #[allow(dead_code)]
+            struct Account {
+                user: User,
+            }
+            #[derive(Debug, serde::Deserialize)]
+            #[allow(dead_code)]
+            struct User {
+                id: u64,
+            }
+            let token = sealed(
+                &codec,
+                &format!(r#"{{"sub":"a","exp":{future},"user":{{"id":"u-secret"}}}}"#),
+            );
+            let text = codec
+                .decode_as::<Account>(&token, now)
+                .unwrap_err()
+                .to_string();
+            assert!(text.contains("at `user.id`: invalid type"), "{text}");
+            assert!(!text.contains("u-secret"), "{text}");
             // The control: the same payload without the repeat is a session for all of them.
             let token = sealed(&codec, &format!(r#"{{"sub":"a","exp":{future}}}"#));
             assert!(codec.decode(&token, now).is_ok());

@@ -13,7 +13,8 @@
 //!
 //! ```
 //! use session_cookie::{
-//!     Claims, Clock, OsRandom, RequestCookies, Secrets, SessionReader, SystemClock, WireFormat,
+//!     Clock, OsRandom, RequestCookies, Secrets, SessionClaims, SessionReader, SystemClock,
+//!     WireFormat,
 //! };
 //!
 //! // Once, at start-up: keys are derived here, not per request.
@@ -21,7 +22,7 @@
 //! let sessions = SessionReader::new(WireFormat::NextAuthV4, &secrets);
 //! let secure = false; // an http:// deployment: the plain cookie names
 //! # let now = SystemClock.now();
-//! # let mut c = Claims::new(); c.insert("sub", "user-1");
+//! # let mut c = SessionClaims::new(); c.insert("sub", "user-1");
 //! # let cookie_header = format!("next-auth.session-token={}", sessions.encode(&mut c, secure, now, &OsRandom)?);
 //!
 //! // Per request: the one reader every tier of the workspace uses.
@@ -49,7 +50,7 @@
 //! | format, names, origin, settings | [`WireFormat`] (`"v4".parse()`), [`CookieNames`], [`PublicOrigin`], [`parse_flag`] |
 //! | secrets and keys | [`AuthSecret`], [`Secrets`], [`kdf`] |
 //! | the session of a request | [`SessionReader`]: the one reader every tier uses |
-//! | session JWT | [`TokenCodec`] (one decoder, [`TokenCodec::decode_as`]), [`Claims`], strict JSON in [`json`] |
+//! | session JWT | [`TokenCodec`] (one decoder, [`TokenCodec::decode_as`]), [`SessionClaims`], strict JSON in [`json`] |
 //! | cookies in and out | [`RequestCookies`], [`SetCookie`], [`SessionCookie`] (chunks) |
 //! | CSRF | [`CsrfProtection`], [`CsrfToken`] |
 //! | OAuth checks | [`OAuthChecks`], [`CheckKind`] |
@@ -83,7 +84,7 @@
 //! | no secret rotation in v4 | [`Secrets`] is a list in both formats: encode with the first, decode with any |
 //!
 //! Secrets ([`AuthSecret`]), derived keys and CSRF tokens have redacted `Debug` output and are
-//! zeroed on drop; [`Claims`] prints member names only; error messages never contain token
+//! zeroed on drop; [`SessionClaims`] prints member names only; error messages never contain token
 //! bytes or claim values.
 //!
 //! # Interop
@@ -125,7 +126,7 @@ pub mod strict_on_input {}
 pub use bearer::bearer_token;
 pub use checks::{CHECK_MAX_AGE_SECS, CheckKind, OAuthChecks};
 pub use chunk::SessionCookie;
-pub use claims::{CLOCK_TOLERANCE_SECS, Claims};
+pub use claims::{CLOCK_TOLERANCE_SECS, SessionClaims};
 pub use codec::{DEFAULT_MAX_AGE_SECS, DEFAULT_MAX_TOKEN_LEN, TokenCodec};
 pub use csrf::{CsrfOutcome, CsrfProtection, CsrfToken};
 #[cfg(feature = "getrandom")]

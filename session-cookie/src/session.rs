@@ -21,15 +21,15 @@ use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 
 use crate::{
-    Claims, CookieNames, Error, RandomSource, RequestCookies, Secrets, SessionCookie, SetCookie,
-    TokenCodec, WireFormat,
+    CookieNames, Error, RandomSource, RequestCookies, Secrets, SessionClaims, SessionCookie,
+    SetCookie, TokenCodec, WireFormat,
 };
 
 /// Reads, writes and clears the session cookie of requests.
 ///
 /// ```
 /// use session_cookie::{
-///     Claims, FixedClock, OsRandom, RequestCookies, Secrets, SessionReader, WireFormat,
+///     FixedClock, OsRandom, RequestCookies, Secrets, SessionClaims, SessionReader, WireFormat,
 /// };
 ///
 /// #[derive(serde::Deserialize)]
@@ -39,7 +39,7 @@ use crate::{
 ///
 /// let reader = SessionReader::new(WireFormat::NextAuthV4, &Secrets::single("s3cret")?);
 /// let now = FixedClock::at_unix(1_767_225_600).0;
-/// let mut claims = Claims::new();
+/// let mut claims = SessionClaims::new();
 /// claims.insert("sub", "user-1");
 /// let token = reader.encode(&mut claims, true, now, &OsRandom)?;
 ///
@@ -187,13 +187,13 @@ impl SessionReader {
         Ok(None)
     }
 
-    /// [`read_as`](Self::read_as) for [`Claims`].
+    /// [`read_as`](Self::read_as) for [`SessionClaims`].
     pub fn read(
         &self,
         cookies: &RequestCookies<'_>,
         secure: bool,
         now: OffsetDateTime,
-    ) -> Result<Option<Claims>, Error> {
+    ) -> Result<Option<SessionClaims>, Error> {
         // `TokenCodec::decode`: the same rules as `read_as`, in one pass.
         self.read_with(cookies, secure, |codec, token| codec.decode(token, now))
     }
@@ -213,7 +213,7 @@ impl SessionReader {
     /// [`TokenCodec::encode`]).
     pub fn encode(
         &self,
-        claims: &mut Claims,
+        claims: &mut SessionClaims,
         secure: bool,
         now: OffsetDateTime,
         rng: &dyn RandomSource,
@@ -262,7 +262,7 @@ mod tests {
     fn cookie(format: WireFormat, secure: bool) -> String {
         let names = CookieNames::new(format, secure);
         let codec = TokenCodec::for_session(&names, &Secrets::single("s").unwrap());
-        let mut claims = Claims::new();
+        let mut claims = SessionClaims::new();
         claims.insert("sub", format!("{format:?}"));
         let token = codec.encode(&mut claims, now(), &OsRandom).unwrap();
         format!("{}={token}", names.session_token())
@@ -318,7 +318,7 @@ mod tests {
             SessionReader::for_formats([WireFormat::AuthJsV5], &secrets, Some("custom")).unwrap();
         assert_eq!(reader.names(true).session_token(), "custom");
         assert_eq!(reader.codec(false).salt(), "custom");
-        let mut claims = Claims::new();
+        let mut claims = SessionClaims::new();
         let token = reader.encode(&mut claims, false, now(), &OsRandom).unwrap();
         let header = format!("custom={token}");
         let cookies = RequestCookies::parse(&header);
@@ -332,7 +332,7 @@ mod tests {
         let reader = SessionReader::new(WireFormat::NextAuthV4, &secrets).with_max_age(60);
         let cookies =
             RequestCookies::parse("next-auth.session-token.0=a; next-auth.session-token.1=b");
-        let mut claims = Claims::new();
+        let mut claims = SessionClaims::new();
         let token = reader.encode(&mut claims, false, now(), &OsRandom).unwrap();
         assert_eq!(claims.get("exp"), Some(&(NOW + 60).into()));
         let written: Vec<String> = reader

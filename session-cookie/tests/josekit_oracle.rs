@@ -10,7 +10,9 @@ use josekit::jwt::{self, JwtPayload};
 use serde_json::{Map, Value, json};
 use session_cookie::kdf::derive_key;
 use session_cookie::time::OffsetDateTime;
-use session_cookie::{Claims, CookieNames, Error, OsRandom, Secrets, TokenCodec, WireFormat};
+use session_cookie::{
+    CookieNames, Error, OsRandom, Secrets, SessionClaims, TokenCodec, WireFormat,
+};
 
 const SECRET: &str = "josekit-oracle-secret";
 
@@ -18,7 +20,7 @@ fn now() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap()
 }
 
-fn sample_claims() -> Claims {
+fn sample_claims() -> SessionClaims {
     let Value::Object(map) = json!({
         "name": "Zoë \"Q\" Ünïcødé 🦀",
         "email": "zoe@example.com",
@@ -28,7 +30,7 @@ fn sample_claims() -> Claims {
     }) else {
         unreachable!()
     };
-    Claims::from_map(map)
+    SessionClaims::from_map(map)
 }
 
 fn key_for(format: WireFormat, salt: &str, len: usize) -> Vec<u8> {
@@ -76,7 +78,7 @@ fn josekit_token(
     alg_dir: bool,
     enc: &str,
     key: &[u8],
-    claims: &Claims,
+    claims: &SessionClaims,
     kid: Option<&str>,
 ) -> String {
     let mut header = JweHeader::new();

@@ -21,8 +21,8 @@ use proptest::test_runner::TestRunner;
 use serde_json::{Map, Number, Value, json};
 use session_cookie::time::{Duration, OffsetDateTime, format_description::well_known::Rfc2822};
 use session_cookie::{
-    Claims, Clock, CookieNames, OsRandom, RequestCookies, Secrets, SessionCookie, SystemClock,
-    TokenCodec, WireFormat,
+    Clock, CookieNames, OsRandom, RequestCookies, Secrets, SessionClaims, SessionCookie,
+    SystemClock, TokenCodec, WireFormat,
 };
 
 fn harness() -> PathBuf {
@@ -152,7 +152,7 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
-fn random_claims(runner: &mut TestRunner, large: bool) -> Claims {
+fn random_claims(runner: &mut TestRunner, large: bool) -> SessionClaims {
     let mut map: Map<String, Value> = Map::new();
     map.insert("name".into(), "Jane Doe ✓".into());
     map.insert("email".into(), "jane@example.com".into());
@@ -169,7 +169,7 @@ fn random_claims(runner: &mut TestRunner, large: bool) -> Claims {
             .collect();
         map.insert("groups".into(), groups.into());
     }
-    Claims::from_map(map)
+    SessionClaims::from_map(map)
 }
 
 #[test]

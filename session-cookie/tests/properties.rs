@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use serde_json::{Map, Number, Value};
 use session_cookie::time::{Duration, OffsetDateTime};
 use session_cookie::{
-    Claims, CookieNames, CsrfProtection, OsRandom, RequestCookies, Secrets, SessionCookie,
+    CookieNames, CsrfProtection, OsRandom, RequestCookies, Secrets, SessionClaims, SessionCookie,
     TokenCodec, WireFormat, bearer_token,
 };
 
@@ -37,15 +37,15 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
-fn claims() -> impl Strategy<Value = Claims> {
+fn claims() -> impl Strategy<Value = SessionClaims> {
     prop::collection::btree_map(any::<String>(), json_value(), 0..12).prop_map(
-        |m: BTreeMap<String, Value>| Claims::from_map(m.into_iter().collect::<Map<_, _>>()),
+        |m: BTreeMap<String, Value>| SessionClaims::from_map(m.into_iter().collect::<Map<_, _>>()),
     )
 }
 
 /// Claims with one big member, so the token needs several cookies (but stays under the 32 KiB
 /// decode limit: at most 4 bytes per char, 4/3 for base64).
-fn large_claims() -> impl Strategy<Value = Claims> {
+fn large_claims() -> impl Strategy<Value = SessionClaims> {
     (claims(), prop::collection::vec(any::<char>(), 3000..4500)).prop_map(|(mut c, chars)| {
         c.insert("big", chars.into_iter().collect::<String>());
         c
@@ -208,7 +208,7 @@ proptest! {
     #[test]
     fn oversized_tokens_are_never_emitted((format, secure) in formats(), extra in 0usize..4096) {
         let codec = TokenCodec::for_session(&CookieNames::new(format, secure), &Secrets::single("s").unwrap());
-        let mut claims = Claims::new();
+        let mut claims = SessionClaims::new();
         claims.insert("big", "a".repeat(session_cookie::DEFAULT_MAX_TOKEN_LEN + extra));
         let err = codec.encode(&mut claims, now(), &OsRandom).unwrap_err();
         prop_assert!(matches!(err, session_cookie::Error::TokenTooLarge { .. }), "{}", err);

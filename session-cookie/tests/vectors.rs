@@ -13,8 +13,9 @@ use serde_json::{Map, Value};
 use session_cookie::kdf::derive_key;
 use session_cookie::time::OffsetDateTime;
 use session_cookie::{
-    AuthSecret, CheckKind, Claims, CookieNames, CsrfProtection, Error, OAuthChecks, OsRandom,
-    RequestCookies, Secrets, SessionCookie, SetCookie, TokenCodec, WireFormat, bearer_token,
+    AuthSecret, CheckKind, CookieNames, CsrfProtection, Error, OAuthChecks, OsRandom,
+    RequestCookies, Secrets, SessionClaims, SessionCookie, SetCookie, TokenCodec, WireFormat,
+    bearer_token,
 };
 
 fn load(name: &str) -> Value {
@@ -94,7 +95,7 @@ fn hkdf_keys() {
 }
 
 /// What a decode case feeds in: a bare token, request cookies, or an Authorization header.
-fn decode_case(case: &Value, format: WireFormat) -> Result<Claims, Error> {
+fn decode_case(case: &Value, format: WireFormat) -> Result<SessionClaims, Error> {
     let secrets = secrets_of(&case["secret"]);
     let salt = case["salt"].as_str().unwrap();
     let now = at(&case["now"]);

@@ -5,7 +5,7 @@
 //! next-auth's error redirect, never in a session.
 
 use http::StatusCode;
-use session_cookie::{CheckKind, Claims, WireFormat};
+use session_cookie::{CheckKind, SessionClaims, WireFormat};
 use subtle::ConstantTimeEq;
 use time::Duration;
 
@@ -108,7 +108,7 @@ pub(crate) async fn complete(ctx: &Ctx<'_>) -> Reply {
     }
 
     // The initial token, as next-auth: {name, email, picture, sub}, absent members dropped.
-    let mut token = Claims::new();
+    let mut token = SessionClaims::new();
     for (name, value) in [
         ("name", &user.name),
         ("email", &user.email),

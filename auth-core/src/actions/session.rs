@@ -2,7 +2,7 @@
 
 use http::StatusCode;
 use serde_json::{Map, Value, json};
-use session_cookie::{Claims, WireFormat};
+use session_cookie::{SessionClaims, WireFormat};
 use time::{Duration, OffsetDateTime};
 
 use crate::callbacks::{JwtParams, JwtTrigger};
@@ -94,7 +94,7 @@ async fn respond(ctx: &Ctx<'_>, trigger: JwtTrigger, data: Option<&Value>) -> Re
 
 /// `{"user": {"name", "email", "image"}, "expires"}` from the token, dropping absent members as
 /// `JSON.stringify` drops `undefined` (and keeping `null`).
-pub(crate) fn session_body(token: &Claims, expires: OffsetDateTime) -> Value {
+pub(crate) fn session_body(token: &SessionClaims, expires: OffsetDateTime) -> Value {
     let mut user = Map::new();
     for (from, to) in [("name", "name"), ("email", "email"), ("picture", "image")] {
         if let Some(value) = token.get(from) {

@@ -207,8 +207,8 @@ pub fn session_cookie(
     secret: &str,
     at: time::OffsetDateTime,
 ) -> String {
-    use auth_core::session_cookie::{Claims, OsRandom, Secrets, TokenCodec};
-    let mut claims = Claims::new();
+    use auth_core::session_cookie::{OsRandom, Secrets, SessionClaims, TokenCodec};
+    let mut claims = SessionClaims::new();
     claims.insert("sub", "user-1");
     claims.insert("name", "Jane");
     let token = TokenCodec::for_session(names, &Secrets::single(secret).unwrap())

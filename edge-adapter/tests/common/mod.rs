@@ -7,7 +7,7 @@ use edge_adapter::events::{CloudFrontEvent, Request};
 use edge_adapter::{EdgeConfig, EdgeResult, Handled, Response, handle_event};
 use serde_json::Value;
 use session_cookie::time::OffsetDateTime;
-use session_cookie::{Claims, CookieNames, OsRandom, Secrets, TokenCodec, WireFormat};
+use session_cookie::{CookieNames, OsRandom, Secrets, SessionClaims, TokenCodec, WireFormat};
 
 /// The vectors' public test secret.
 pub const SECRET: &str = "nextauth-public-vector-secret-0123456789";
@@ -58,7 +58,7 @@ pub fn config(extra: &str) -> EdgeConfig {
 pub fn rust_tier_token(format: WireFormat, secure: bool, sub: &str, now: i64) -> String {
     let names = CookieNames::new(format, secure);
     let codec = TokenCodec::for_session(&names, &Secrets::single(SECRET).expect("secret"));
-    let mut claims = Claims::new();
+    let mut claims = SessionClaims::new();
     claims.insert("sub", sub);
     claims.insert("email", "rust@example.com");
     codec

@@ -28,7 +28,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use session_cookie::time::OffsetDateTime;
 use session_cookie::{
-    Claims, Clock, CookieNames, Error, OsRandom, RequestCookies, Secrets, SessionReader,
+    Clock, CookieNames, Error, OsRandom, RequestCookies, Secrets, SessionClaims, SessionReader,
     SystemClock, TokenCodec, WireFormat,
 };
 
@@ -219,8 +219,8 @@ fn encode(args: EncodeArgs, stdin: &mut dyn BufRead) -> Result<String, Failure> 
     stdin
         .read_to_string(&mut input)
         .map_err(|_| Failure("unreadable_input"))?;
-    let mut claims: Claims = match serde_json::from_str(&input) {
-        Ok(serde_json::Value::Object(map)) => Claims::from_map(map),
+    let mut claims: SessionClaims = match serde_json::from_str(&input) {
+        Ok(serde_json::Value::Object(map)) => SessionClaims::from_map(map),
         _ => return Err(Failure("payload_not_json_object")),
     };
     Ok(codec.encode(&mut claims, now, &OsRandom)?)

@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use session_cookie::time::OffsetDateTime;
-use session_cookie::{Claims, CookieNames, OsRandom, Secrets, TokenCodec, WireFormat};
+use session_cookie::{CookieNames, OsRandom, Secrets, SessionClaims, TokenCodec, WireFormat};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,7 +37,7 @@ fn mint(secret: &str, now: i64) -> Result<serde_json::Value, Box<dyn std::error:
     ] {
         let names = CookieNames::new(format, secure);
         let codec = TokenCodec::for_session(&names, &secrets);
-        let mut claims = Claims::new();
+        let mut claims = SessionClaims::new();
         claims.insert("sub", format!("rust-tier-{label}"));
         claims.insert("email", "rust@example.com");
         let token = codec.encode(&mut claims, at, &OsRandom)?;

@@ -7,7 +7,7 @@ use lambda_http::request::LambdaRequest;
 use lambda_http::{Context, LambdaEvent, Service};
 use serde_json::{Value, json};
 use session_cookie::{
-    Claims, Clock, CookieNames, OsRandom, Secrets, SystemClock, TokenCodec, WireFormat,
+    Clock, CookieNames, OsRandom, Secrets, SessionClaims, SystemClock, TokenCodec, WireFormat,
 };
 
 const SECRET: &str = "lambda-test-secret";
@@ -57,13 +57,13 @@ fn body(response: &Value) -> Value {
 }
 
 fn session_cookie() -> String {
-    let mut claims = Claims::new();
+    let mut claims = SessionClaims::new();
     claims.insert("name", "Jane");
     session_cookie_with(claims)
 }
 
 /// The https session cookie of `sub: user-1`, `email: jane@example.com` and `claims`.
-fn session_cookie_with(mut claims: Claims) -> String {
+fn session_cookie_with(mut claims: SessionClaims) -> String {
     let names = CookieNames::new(WireFormat::NextAuthV4, true);
     let codec = TokenCodec::for_session(&names, &Secrets::single(SECRET).unwrap());
     claims.insert("sub", "user-1");
@@ -151,7 +151,7 @@ async fn rest_api_stage_does_not_break_routing() {
 #[tokio::test]
 async fn the_admin_route_answers_401_403_200_on_lambda() {
     let with_groups = |groups: Value| {
-        let mut claims = Claims::new();
+        let mut claims = SessionClaims::new();
         claims.insert("groups", groups);
         session_cookie_with(claims)
     };

@@ -19,7 +19,7 @@ pub mod serve;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use auth_core::axum::{RequireSession, Session};
-use auth_core::session_cookie::{Claims, parse_flag};
+use auth_core::session_cookie::{SessionClaims, parse_flag};
 use auth_core::{AuthConfigBuilder, AuthHandler, Error};
 use axum::extract::FromRef;
 use axum::routing::get;
@@ -50,7 +50,7 @@ pub fn api_router(state: AppState) -> Router {
 
 /// The session's claims, without the OAuth tokens a refreshing session keeps (they are for the
 /// server, not for the page). `401` JSON without a session.
-async fn me(Session(claims): Session<Claims>) -> Json<Value> {
+async fn me(Session(claims): Session<SessionClaims>) -> Json<Value> {
     let mut claims = claims.into_map();
     for secret in ["access_token", "refresh_token", "id_token"] {
         claims.shift_remove(secret);
@@ -73,7 +73,7 @@ struct Admin {
 
 /// `RequireSession` let the request through: the session is there, in the `admins` group.
 async fn admin(
-    axum::Extension(claims): axum::Extension<Claims>,
+    axum::Extension(claims): axum::Extension<SessionClaims>,
 ) -> Result<Json<Admin>, http::StatusCode> {
     claims
         .deserialize::<Admin>()

@@ -5,6 +5,8 @@ use std::fmt;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::DevIssuerError;
+
 /// An app client's secret. `Debug` is redacted; read it with [`secret`](Self::secret).
 #[derive(Clone)]
 pub struct ClientSecret(String);
@@ -167,6 +169,9 @@ pub struct DevUser {
     pub(crate) picture: Option<String>,
     pub(crate) phone_number: Option<String>,
     pub(crate) groups: Vec<String>,
+    /// Whether the start-up description may print the password (the demo users' are published;
+    /// a password someone chose is not echoed).
+    pub(crate) published: bool,
 }
 
 impl DevUser {
@@ -183,7 +188,60 @@ impl DevUser {
             picture: None,
             phone_number: None,
             groups: Vec::new(),
+            published: false,
         }
+    }
+
+    /// Users from one line of text, as `DEV_ISSUER_USERS` gives them to the `dev-issuer` binary
+    /// and to the local stack's embedded issuer:
+    /// entries separated by `;` or line breaks, each `username:password[:group,group,...]`.
+    /// Each user's e-mail is `<username>@example.com` (verified), its name the username.
+    ///
+    /// ```
+    /// let users = dev_issuer::DevUser::parse_list("carol:carol-pw:admins,ops; dave:dave-pw").unwrap();
+    /// assert_eq!(users[0].username(), "carol");
+    /// assert_eq!(users[0].group_list(), ["admins", "ops"]);
+    /// assert!(users[1].group_list().is_empty());
+    /// assert!(dev_issuer::DevUser::parse_list("nopassword").is_err());
+    /// ```
+    pub fn parse_list(spec: &str) -> Result<Vec<DevUser>, DevIssuerError> {
+        let entries: Vec<&str> = spec
+            .split([';', '\n'])
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .collect();
+        if entries.is_empty() {
+            return Err(DevIssuerError::NoUser);
+        }
+        entries
+            .into_iter()
+            .map(|entry| {
+                let mut parts = entry.splitn(3, ':');
+                let username = parts.next().unwrap_or_default().trim();
+                let invalid = |problem: &'static str| DevIssuerError::InvalidUser {
+                    username: username.to_owned(),
+                    problem,
+                };
+                let password = match parts.next() {
+                    Some(password) if !password.is_empty() => password,
+                    _ => return Err(invalid("expected username:password[:group,group,...]")),
+                };
+                let groups: Vec<&str> = parts
+                    .next()
+                    .map(|groups| {
+                        groups
+                            .split(',')
+                            .map(str::trim)
+                            .filter(|g| !g.is_empty())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Ok(DevUser::new(username, password)
+                    .email(format!("{username}@example.com"))
+                    .name(username)
+                    .groups(groups))
+            })
+            .collect()
     }
 
     /// A fixed `sub` instead of the derived one.
@@ -272,6 +330,12 @@ impl DevUser {
                 .name("Big Groups")
                 .groups((0..200).map(|i| format!("project-{i:03}-readers"))),
         ]
+        .into_iter()
+        .map(|user| DevUser {
+            published: true,
+            ..user
+        })
+        .collect()
     }
 }
 
@@ -292,6 +356,24 @@ mod tests {
         assert!(!out.contains("alice-password"), "{out}");
         assert!(out.contains("ClientSecret([redacted])"));
         assert!(out.contains("Password([redacted])"));
+    }
+
+    #[test]
+    fn user_lists_are_parsed_and_malformed_ones_named() {
+        let users = DevUser::parse_list("carol:pw:with:colon:a, b ;\n dave:pw2\n").unwrap();
+        assert_eq!(users.len(), 2);
+        assert_eq!(users[0].password().secret(), "pw");
+        assert_eq!(users[0].group_list(), ["with:colon:a", "b"]);
+        assert_eq!(users[1].username(), "dave");
+        assert!(!users[0].published && DevUser::demo_users().iter().all(|u| u.published));
+        assert!(matches!(
+            DevUser::parse_list(" ; "),
+            Err(DevIssuerError::NoUser)
+        ));
+        match DevUser::parse_list("erin:") {
+            Err(DevIssuerError::InvalidUser { username, .. }) => assert_eq!(username, "erin"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

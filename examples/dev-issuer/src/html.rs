@@ -87,7 +87,8 @@ pub(crate) fn login_page(
     let _ = write!(
         body,
         "<p class=\"dev\">Development issuer (a stand-in for Amazon Cognito; local development \
-         only). Users: {users}. Their passwords are printed where this issuer was started.</p>"
+         only). Users: {users}. The demo users' passwords are printed where this issuer was \
+         started; users set with DEV_ISSUER_USERS have the passwords given there.</p>"
     );
     page("Sign in", &body)
 }

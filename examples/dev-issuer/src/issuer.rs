@@ -207,7 +207,7 @@ impl DevIssuer {
     fn describe_urls(&self, issuer_url: &Url) -> Vec<String> {
         let mut lines = vec![
             "Development OpenID Connect issuer, shaped like Amazon Cognito. LOCAL DEVELOPMENT ONLY: \
-             its users' passwords are printed below."
+             the demo users' passwords are printed below."
                 .to_owned(),
             format!("  issuer:    {issuer_url}"),
             format!("  discovery: {issuer_url}/.well-known/openid-configuration"),
@@ -232,10 +232,14 @@ impl DevIssuer {
                 1..=5 => format!("groups: {}", user.groups.join(", ")),
                 n => format!("{n} groups: {}, …", user.groups[..3].join(", ")),
             };
-            lines.push(format!(
-                "  user:      {} / {}  ({groups})",
-                user.username,
+            let password = if user.published {
                 user.password.secret()
+            } else {
+                "(password as configured)"
+            };
+            lines.push(format!(
+                "  user:      {} / {password}  ({groups})",
+                user.username
             ));
         }
         lines

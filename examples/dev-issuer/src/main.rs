@@ -10,9 +10,10 @@
 //! | `DEV_ISSUER_APP_URL` | `http://127.0.0.1:3000`: the app's `NEXTAUTH_URL`; its `/api/auth/callback/cognito` and `/api/auth/signout/cognito` are registered |
 //! | `DEV_ISSUER_CLIENT_ID` | `local-client` |
 //! | `DEV_ISSUER_CLIENT_SECRET` | `local-client-secret` (empty: a public client) |
+//! | `DEV_ISSUER_USERS` | the demo users; or `username:password[:group,group]` entries separated by `;` |
 //!
-//! It signs in the demo users (printed at start) and prints the `COGNITO_*` lines to give the
-//! app. Local development only: published passwords, plain http, loopback only.
+//! It signs in those users (the demo users' passwords are printed at start) and prints the
+//! `COGNITO_*` lines to give the app. Local development only: plain http, loopback only.
 
 use std::process::ExitCode;
 
@@ -20,6 +21,15 @@ use dev_issuer::{DevClient, DevIssuer, DevUser};
 
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+/// `DEV_ISSUER_USERS` when set, else the demo users.
+fn users() -> Result<Vec<DevUser>, Box<dyn std::error::Error>> {
+    match std::env::var("DEV_ISSUER_USERS") {
+        Ok(spec) if !spec.trim().is_empty() => DevUser::parse_list(&spec)
+            .map_err(|e| format!("DEV_ISSUER_USERS is malformed: {e}").into()),
+        _ => Ok(DevUser::demo_users()),
+    }
 }
 
 #[tokio::main]
@@ -53,7 +63,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 .redirect_uri(format!("{app}/api/auth/callback/cognito"))
                 .logout_uri(format!("{app}/api/auth/signout/cognito")),
         )
-        .users(DevUser::demo_users())
+        .users(users()?)
         .build()?;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let running = issuer.serve(listener)?;

@@ -14,6 +14,10 @@ fn runs_on_its_own_and_prints_the_settings_for_the_app() {
         .env("DEV_ISSUER_APP_URL", "http://127.0.0.1:4000/")
         .env("DEV_ISSUER_CLIENT_ID", "my-service")
         .env("DEV_ISSUER_CLIENT_SECRET", "my-service-secret")
+        .env(
+            "DEV_ISSUER_USERS",
+            "carol:carol-chosen-pw:admins; dave:dave-chosen-pw",
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -21,8 +25,16 @@ fn runs_on_its_own_and_prints_the_settings_for_the_app() {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut settings = Vec::new();
+    let mut users = Vec::new();
     while Instant::now() < deadline {
         let line = lines.next().expect("output ended early").unwrap();
+        assert!(
+            !line.contains("chosen-pw"),
+            "a chosen password is not echoed: {line}"
+        );
+        if let Some(user) = line.trim().strip_prefix("user:") {
+            users.push(user.split_whitespace().next().unwrap().to_owned());
+        }
         if line.starts_with("COGNITO_") || line.starts_with("NEXTAUTH_URL=") {
             settings.push(line.clone());
         }
@@ -30,6 +42,11 @@ fn runs_on_its_own_and_prints_the_settings_for_the_app() {
             break;
         }
     }
+    assert_eq!(
+        users,
+        ["carol", "dave"],
+        "the users from DEV_ISSUER_USERS, not the demo users"
+    );
     let issuer = settings[0]
         .strip_prefix("COGNITO_ISSUER=")
         .unwrap()

@@ -2,7 +2,9 @@
 //! `node server.js`.
 //!
 //! * With no `COGNITO_ISSUER`, an embedded, development-only Cognito-like issuer starts in the
-//!   same process (demo users are printed), so sign-in works with no AWS account.
+//!   same process (demo users are printed), so sign-in works with no AWS account. Its users are
+//!   the demo users, or `DEV_ISSUER_USERS` (`username:password[:group,group]` entries separated
+//!   by `;`), as for the `dev-issuer` binary.
 //! * With `COGNITO_ISSUER`, `COGNITO_CLIENT_ID`, `COGNITO_CLIENT_SECRET`, `NEXTAUTH_URL` and
 //!   `NEXTAUTH_SECRET` it signs in against that user pool, as next-auth would.
 //! * With `STATIC_DIR` it serves a Next.js static export for every path but `/api/*`, with the
@@ -154,7 +156,11 @@ async fn embedded(local: SocketAddr) -> Result<(local_stack::AppState, RunningIs
                 // The one sign-out URL the handler ever sends (see `hosted_ui_logout`).
                 .logout_uri(format!("{auth_url}/signout/cognito")),
         )
-        .users(DevUser::demo_users())
+        .users(match env("DEV_ISSUER_USERS") {
+            Some(spec) if !spec.trim().is_empty() => DevUser::parse_list(&spec)
+                .map_err(|e| format!("DEV_ISSUER_USERS is malformed: {e}"))?,
+            _ => DevUser::demo_users(),
+        })
         .build()?
         .serve(TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?)?;
 

@@ -25,6 +25,7 @@ step "system packages" ensure_apt pkg-config libssl-dev
 step "vectors are byte-identical to ../shared/vectors" scripts/check-vectors.sh
 step "rustfmt" cargo fmt --all --check
 step "clippy" cargo clippy --workspace --all-targets --all-features -- -D warnings
+step "rust-version is honest (dependencies)" python3 scripts/check-msrv.py
 step "cargo deny: licenses, bans, sources" scripts/check-deny.sh
 step "cargo test" cargo test --workspace --all-features
 step "loopback probes of the local stack over raw sockets" python3 scripts/probe-local-stack.py

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use serde_json::{Map, Value};
 use session_cookie::SessionClaims;
 
-use crate::Error;
+use crate::AuthError;
 use crate::provider::{Account, User};
 
 /// What the `sign_in` callback decides.
@@ -59,7 +59,7 @@ pub struct JwtParams<'a> {
 /// use async_trait::async_trait;
 /// use auth_core::callbacks::{Callbacks, JwtParams, JwtTrigger};
 /// use auth_core::session_cookie::SessionClaims;
-/// use auth_core::Error;
+/// use auth_core::AuthError;
 /// use serde_json::{json, Value};
 ///
 /// /// Keep the Cognito groups in the session token and show them in the session.
@@ -67,7 +67,7 @@ pub struct JwtParams<'a> {
 ///
 /// #[async_trait]
 /// impl Callbacks for WithGroups {
-///     async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<SessionClaims>, Error> {
+///     async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<SessionClaims>, AuthError> {
 ///         let mut token = params.token;
 ///         if params.trigger == JwtTrigger::SignIn {
 ///             if let Some(groups) = params.profile.and_then(|p| p.get("cognito:groups")) {
@@ -77,7 +77,11 @@ pub struct JwtParams<'a> {
 ///         Ok(Some(token))
 ///     }
 ///
-///     async fn session(&self, mut session: Value, token: &SessionClaims) -> Result<Value, Error> {
+///     async fn session(
+///         &self,
+///         mut session: Value,
+///         token: &SessionClaims,
+///     ) -> Result<Value, AuthError> {
 ///         session["user"]["groups"] = token.get("groups").cloned().unwrap_or(json!([]));
 ///         Ok(session)
 ///     }
@@ -91,7 +95,7 @@ pub trait Callbacks: Send + Sync + 'static {
         user: &User,
         account: &Account,
         profile: &Map<String, Value>,
-    ) -> Result<SignInDecision, Error> {
+    ) -> Result<SignInDecision, AuthError> {
         let _ = (user, account, profile);
         Ok(SignInDecision::Allow)
     }
@@ -103,13 +107,13 @@ pub trait Callbacks: Send + Sync + 'static {
     }
 
     /// Shape the session token. Return `None` to end the session. Default: the token unchanged.
-    async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<SessionClaims>, Error> {
+    async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<SessionClaims>, AuthError> {
         Ok(Some(params.token))
     }
 
     /// Shape what `GET /api/auth/session` returns. `session` is
     /// `{"user": {"name", "email", "image"}, "expires"}`. Default: unchanged.
-    async fn session(&self, session: Value, token: &SessionClaims) -> Result<Value, Error> {
+    async fn session(&self, session: Value, token: &SessionClaims) -> Result<Value, AuthError> {
         let _ = token;
         Ok(session)
     }

@@ -10,7 +10,7 @@ use url::Url;
 
 use crate::callbacks::{Callbacks, DefaultCallbacks, Events, NoEvents};
 use crate::provider::Provider;
-use crate::{DEFAULT_BASE_PATH, Error};
+use crate::{AuthError, DEFAULT_BASE_PATH};
 
 /// The longest session lifetime a configuration accepts: 10 years, in seconds.
 ///
@@ -117,31 +117,35 @@ impl AuthConfig {
     /// | `NEXTAUTH_SESSION_MAX_AGE` | session lifetime in seconds (default 30 days) |
     ///
     /// Errors name the missing or malformed variable, never its value.
-    pub fn from_env() -> Result<AuthConfigBuilder, Error> {
+    pub fn from_env() -> Result<AuthConfigBuilder, AuthError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
     /// [`from_env`](Self::from_env) with variables from `lookup` (tests, other sources).
     pub fn from_lookup(
         lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<AuthConfigBuilder, Error> {
+    ) -> Result<AuthConfigBuilder, AuthError> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
 
         let format = match get("NEXTAUTH_WIRE_FORMAT") {
             None => WireFormat::NextAuthV4,
-            Some(name) => name.trim().parse().map_err(|e: session_cookie::Error| {
-                Error::MalformedVariable {
-                    variable: "NEXTAUTH_WIRE_FORMAT",
-                    problem: e.to_string(),
-                }
-            })?,
+            Some(name) => {
+                name.trim()
+                    .parse()
+                    .map_err(|e: session_cookie::SessionCookieError| {
+                        AuthError::MalformedVariable {
+                            variable: "NEXTAUTH_WIRE_FORMAT",
+                            problem: e.to_string(),
+                        }
+                    })?
+            }
         };
 
         let (secret_var, secret) = match (get("NEXTAUTH_SECRET"), get("AUTH_SECRET")) {
             (Some(s), _) => ("NEXTAUTH_SECRET", s),
             (None, Some(s)) => ("AUTH_SECRET", s),
             (None, None) => {
-                return Err(Error::MissingVariable {
+                return Err(AuthError::MissingVariable {
                     variable: "NEXTAUTH_SECRET",
                     hint: "set it (or AUTH_SECRET) to the same secret as the Next.js app, e.g. `openssl rand -base64 32`",
                 });
@@ -151,7 +155,7 @@ impl AuthConfig {
         for older in ["AUTH_SECRET_1", "AUTH_SECRET_2", "AUTH_SECRET_3"] {
             secrets.extend(get(older));
         }
-        let secrets = Secrets::new(secrets).map_err(|e| Error::MalformedVariable {
+        let secrets = Secrets::new(secrets).map_err(|e| AuthError::MalformedVariable {
             variable: secret_var,
             problem: e.to_string(),
         })?;
@@ -160,7 +164,7 @@ impl AuthConfig {
             None => false,
             Some(Some(flag)) => flag,
             Some(None) => {
-                return Err(Error::MalformedVariable {
+                return Err(AuthError::MalformedVariable {
                     variable: "AUTH_TRUST_HOST",
                     problem: "expected true or false".into(),
                 });
@@ -173,7 +177,7 @@ impl AuthConfig {
             (None, Some(url)) => builder = builder.public_url_for("AUTH_URL", &url)?,
             (None, None) if trust_host => {}
             (None, None) => {
-                return Err(Error::MissingVariable {
+                return Err(AuthError::MissingVariable {
                     variable: "NEXTAUTH_URL",
                     hint: "set it (or AUTH_URL) to the public URL the browser uses, e.g. https://app.example.com, or set AUTH_TRUST_HOST=true behind a trusted proxy",
                 });
@@ -186,7 +190,7 @@ impl AuthConfig {
                 .parse::<i64>()
                 .ok()
                 .filter(|s| (1..=MAX_SESSION_MAX_AGE_SECS).contains(s))
-                .ok_or(Error::MalformedVariable {
+                .ok_or(AuthError::MalformedVariable {
                     variable: "NEXTAUTH_SESSION_MAX_AGE",
                     problem: format!(
                         "expected a number of seconds from 1 to {MAX_SESSION_MAX_AGE_SECS} (10 years)"
@@ -263,29 +267,29 @@ impl AuthConfigBuilder {
     /// The public URL of the app, as `NEXTAUTH_URL`: `https://app.example.com` or with a base
     /// path, `https://app.example.com/custom/auth`. A value without a scheme gets `https://`, as in
     /// next-auth. Its scheme decides secure cookies.
-    pub fn public_url(self, url: &str) -> Result<Self, Error> {
+    pub fn public_url(self, url: &str) -> Result<Self, AuthError> {
         self.public_url_for("NEXTAUTH_URL", url)
     }
 
-    fn public_url_for(mut self, variable: &'static str, url: &str) -> Result<Self, Error> {
+    fn public_url_for(mut self, variable: &'static str, url: &str) -> Result<Self, AuthError> {
         let url = url.trim();
         let with_scheme = if url.contains("://") {
             url.to_owned()
         } else {
             format!("https://{url}")
         };
-        let parsed = Url::parse(&with_scheme).map_err(|e| Error::MalformedVariable {
+        let parsed = Url::parse(&with_scheme).map_err(|e| AuthError::MalformedVariable {
             variable,
             problem: format!("not a URL ({e})"),
         })?;
         if origin_of(&parsed).is_none() {
-            return Err(Error::MalformedVariable {
+            return Err(AuthError::MalformedVariable {
                 variable,
                 problem: "expected an http:// or https:// URL with a host".into(),
             });
         }
         if parsed.query().is_some() || parsed.fragment().is_some() {
-            return Err(Error::MalformedVariable {
+            return Err(AuthError::MalformedVariable {
                 variable,
                 problem: "must not contain a query or fragment".into(),
             });
@@ -378,7 +382,7 @@ impl AuthConfigBuilder {
     }
 
     /// Check and freeze the configuration.
-    pub fn build(self) -> Result<AuthConfig, Error> {
+    pub fn build(self) -> Result<AuthConfig, AuthError> {
         let public_origin = self.public_url.as_ref().and_then(origin_of);
         let base_path = match (&self.base_path, &self.public_url) {
             (Some(path), _) => path.clone(),
@@ -387,13 +391,13 @@ impl AuthConfigBuilder {
         };
         let base_path = base_path.trim_end_matches('/').to_owned();
         if !base_path.starts_with('/') || base_path.contains(['?', '#']) {
-            return Err(Error::BasePath { path: base_path });
+            return Err(AuthError::BasePath { path: base_path });
         }
         if public_origin.is_none() && !self.trust_forwarded_headers {
-            return Err(Error::NoPublicOrigin);
+            return Err(AuthError::NoPublicOrigin);
         }
         if !(1..=MAX_SESSION_MAX_AGE_SECS).contains(&self.session_max_age) {
-            return Err(Error::SessionMaxAge {
+            return Err(AuthError::SessionMaxAge {
                 secs: self.session_max_age,
             });
         }
@@ -405,10 +409,10 @@ impl AuthConfigBuilder {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             {
-                return Err(Error::ProviderId { id: id.to_owned() });
+                return Err(AuthError::ProviderId { id: id.to_owned() });
             }
             if !ids.insert(id.to_owned()) {
-                return Err(Error::DuplicateProviderId { id: id.to_owned() });
+                return Err(AuthError::DuplicateProviderId { id: id.to_owned() });
             }
         }
         Ok(AuthConfig {
@@ -434,7 +438,7 @@ impl AuthConfigBuilder {
 mod tests {
     use super::*;
 
-    fn env(vars: &[(&str, &str)]) -> Result<AuthConfig, Error> {
+    fn env(vars: &[(&str, &str)]) -> Result<AuthConfig, AuthError> {
         let vars: Vec<(String, String)> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

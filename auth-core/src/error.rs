@@ -11,7 +11,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// claim value: Lambda writes error text into logs.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum AuthError {
     /// A required environment variable is not set.
     #[error("{variable} is not set: {hint}")]
     MissingVariable {
@@ -46,7 +46,8 @@ pub enum Error {
     )]
     NoPublicOrigin,
 
-    /// The session lifetime is outside `1..=`[`MAX_SESSION_MAX_AGE_SECS`](crate::MAX_SESSION_MAX_AGE_SECS).
+    /// The session lifetime is outside
+    /// `1..=`[`MAX_SESSION_MAX_AGE_SECS`](crate::MAX_SESSION_MAX_AGE_SECS).
     #[error(
         "invalid configuration: the session max age must be 1..={max} seconds (10 years), got {secs}",
         max = crate::MAX_SESSION_MAX_AGE_SECS
@@ -72,7 +73,7 @@ pub enum Error {
 
     /// The wire format refused something (a token, a cookie, a secret).
     #[error(transparent)]
-    Wire(#[from] session_cookie::Error),
+    Wire(#[from] session_cookie::SessionCookieError),
 
     /// A provider failed to talk to its identity provider, or refused its answer.
     #[error("provider {provider}: {source}")]
@@ -91,10 +92,10 @@ pub enum Error {
     Callback(String),
 }
 
-impl Error {
+impl AuthError {
     /// A provider failure.
     pub fn provider(provider: impl Into<String>, source: impl Into<BoxError>) -> Self {
-        Error::Provider {
+        AuthError::Provider {
             provider: provider.into(),
             source: source.into(),
         }

@@ -214,7 +214,10 @@ impl AuthHandler {
             Err(e) => {
                 tracing::error!(error = %e, "cannot create a CSRF token");
                 return finish(
-                    plain(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"),
+                    plain(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "Internal Server AuthError",
+                    ),
                     Vec::new(),
                     format,
                     mode,

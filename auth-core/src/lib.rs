@@ -11,7 +11,7 @@
 //! use auth_core::{AuthConfig, AuthHandler};
 //! use auth_core::session_cookie::{Secrets, WireFormat};
 //!
-//! # fn main() -> Result<(), auth_core::Error> {
+//! # fn main() -> Result<(), auth_core::AuthError> {
 //! // The same variables next-auth reads: NEXTAUTH_SECRET, NEXTAUTH_URL (see `AuthConfig::from_env`).
 //! let config = AuthConfig::builder(WireFormat::NextAuthV4, Secrets::single("same as the Next.js app")?)
 //!     .public_url("https://app.example.com")?
@@ -106,7 +106,7 @@ pub use callbacks::{
 pub use config::{
     AuthConfig, AuthConfigBuilder, DEFAULT_MAX_BODY_BYTES, MAX_SESSION_MAX_AGE_SECS, Pages,
 };
-pub use error::{BoxError, Error};
+pub use error::{AuthError, BoxError};
 pub use handler::AuthHandler;
 pub use provider::Provider;
 pub use session_cookie;

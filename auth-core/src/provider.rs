@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use session_cookie::{CheckKind, WireFormat};
 use zeroize::Zeroizing;
 
-use crate::Error;
+use crate::AuthError;
 
 /// Everything a provider needs to build its authorization request.
 #[derive(Debug, Clone, Copy)]
@@ -151,7 +151,7 @@ pub struct SignedIn {
 /// use async_trait::async_trait;
 /// use auth_core::provider::{Account, AuthorizationRequest, CallbackRequest, Provider, SignedIn, TokenSet, User};
 /// use auth_core::session_cookie::{CheckKind, WireFormat};
-/// use auth_core::Error;
+/// use auth_core::AuthError;
 ///
 /// struct Demo;
 ///
@@ -161,7 +161,10 @@ pub struct SignedIn {
 ///     fn name(&self) -> &str { "Demo" }
 ///     fn checks(&self, _format: WireFormat) -> &[CheckKind] { &[CheckKind::State] }
 ///
-///     async fn authorization_url(&self, req: AuthorizationRequest<'_>) -> Result<String, Error> {
+///     async fn authorization_url(
+///         &self,
+///         req: AuthorizationRequest<'_>,
+///     ) -> Result<String, AuthError> {
 ///         let mut url = url::Url::parse("https://idp.example/authorize").expect("static URL");
 ///         url.query_pairs_mut()
 ///             .append_pair("redirect_uri", req.redirect_uri)
@@ -169,8 +172,8 @@ pub struct SignedIn {
 ///         Ok(url.into())
 ///     }
 ///
-///     async fn callback(&self, req: CallbackRequest<'_>) -> Result<SignedIn, Error> {
-///         let code = req.param("code").ok_or_else(|| Error::provider("demo", "no code"))?;
+///     async fn callback(&self, req: CallbackRequest<'_>) -> Result<SignedIn, AuthError> {
+///         let code = req.param("code").ok_or_else(|| AuthError::provider("demo", "no code"))?;
 ///         let user = User { id: format!("user-for-{code}"), name: Some("Demo".into()), ..User::default() };
 ///         let account = Account {
 ///             provider: "demo".into(),
@@ -202,11 +205,14 @@ pub trait Provider: Send + Sync + 'static {
 
     /// The URL of the IdP's authorization endpoint with every parameter, where the browser goes
     /// next. Errors end in next-auth's `OAuthSignin` error.
-    async fn authorization_url(&self, request: AuthorizationRequest<'_>) -> Result<String, Error>;
+    async fn authorization_url(
+        &self,
+        request: AuthorizationRequest<'_>,
+    ) -> Result<String, AuthError>;
 
     /// Exchange the callback's code and identify the user. Errors end in next-auth's
     /// `OAuthCallback` error; no session is created.
-    async fn callback(&self, request: CallbackRequest<'_>) -> Result<SignedIn, Error>;
+    async fn callback(&self, request: CallbackRequest<'_>) -> Result<SignedIn, AuthError>;
 
     /// Where to send the browser after signing out of the app, to end the IdP's own session too
     /// (e.g. Cognito's hosted-UI `/logout`). `None` (the default) ends at the callback URL.

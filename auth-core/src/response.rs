@@ -150,7 +150,8 @@ pub(crate) fn make_private(headers: &mut http::HeaderMap) {
 /// * Auth.js error answers carry no cookies (and, in JSON mode, no `Location`);
 /// * **our addition:** every response that sets a cookie or carries a session or CSRF token has
 ///   `Cache-Control: private, no-cache, no-store` (plus `Pragma: no-cache`, `Expires: 0` and
-///   `Vary: Cookie`), so no CDN can ever cache one. next-auth sends these only on `GET /session` and `GET /csrf`.
+///   `Vary: Cookie`), so no CDN can ever cache one. next-auth sends these only on `GET /session`
+///   and `GET /csrf`.
 pub(crate) fn finish(
     reply: Reply,
     preamble: Vec<SetCookie>,
@@ -236,7 +237,7 @@ pub(crate) fn finish(
 /// The last resort, for header values that cannot be represented (never expected: every URL and
 /// cookie we emit is validated or percent-encoded ASCII).
 fn internal_error() -> Response<Bytes> {
-    let mut response = Response::new(Bytes::from_static(b"Internal Server Error"));
+    let mut response = Response::new(Bytes::from_static(b"Internal Server AuthError"));
     *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
     response
 }

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use serde_json::{Map, Value};
 use session_cookie::{CheckKind, WireFormat};
 
-use crate::Error;
+use crate::AuthError;
 use crate::provider::{
     Account, AuthorizationRequest, CallbackRequest, Provider, SignedIn, TokenSet, User,
     authorization_url,
@@ -79,7 +79,10 @@ impl Provider for StaticProvider {
         }
     }
 
-    async fn authorization_url(&self, request: AuthorizationRequest<'_>) -> Result<String, Error> {
+    async fn authorization_url(
+        &self,
+        request: AuthorizationRequest<'_>,
+    ) -> Result<String, AuthError> {
         let scope = match request.format {
             WireFormat::NextAuthV4 => "openid",
             WireFormat::AuthJsV5 => "openid profile email",
@@ -92,9 +95,12 @@ impl Provider for StaticProvider {
         ))
     }
 
-    async fn callback(&self, request: CallbackRequest<'_>) -> Result<SignedIn, Error> {
+    async fn callback(&self, request: CallbackRequest<'_>) -> Result<SignedIn, AuthError> {
         if request.param("code").is_none_or(str::is_empty) {
-            return Err(Error::provider(&self.id, "the callback carries no code"));
+            return Err(AuthError::provider(
+                &self.id,
+                "the callback carries no code",
+            ));
         }
         let text = |k: &str| {
             self.profile

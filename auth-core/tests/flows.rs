@@ -20,7 +20,7 @@ use auth_core::session_cookie::{
     CheckKind, CookieNames, FixedClock, Secrets, TokenCodec, WireFormat,
 };
 use auth_core::testing::StaticProvider;
-use auth_core::{AuthConfig, AuthHandler, Error};
+use auth_core::{AuthConfig, AuthError, AuthHandler};
 use bytes::Bytes;
 use common::{Transport, assert_uncacheable_if_cookies, json_body, set_cookies, vectors};
 use http::Request;
@@ -61,10 +61,13 @@ impl Provider for Recording {
     fn checks(&self, format: WireFormat) -> &[CheckKind] {
         self.inner.checks(format)
     }
-    async fn authorization_url(&self, request: AuthorizationRequest<'_>) -> Result<String, Error> {
+    async fn authorization_url(
+        &self,
+        request: AuthorizationRequest<'_>,
+    ) -> Result<String, AuthError> {
         self.inner.authorization_url(request).await
     }
-    async fn callback(&self, request: CallbackRequest<'_>) -> Result<SignedIn, Error> {
+    async fn callback(&self, request: CallbackRequest<'_>) -> Result<SignedIn, AuthError> {
         self.seen.lock().unwrap().push((
             request.code_verifier.map(str::to_owned),
             request.param("code").map(str::to_owned),

@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 use http::request::Parts;
 use http::{HeaderValue, StatusCode, header};
 
-use crate::{CognitoJwtVerifier, Error, VerifiedToken};
+use crate::{CognitoError, CognitoJwtVerifier, VerifiedToken};
 
 /// The request's Cognito token, verified by the [`CognitoJwtVerifier`] in the router's state
 /// (`CognitoJwtVerifier: FromRef<S>`).
@@ -24,7 +24,7 @@ use crate::{CognitoJwtVerifier, Error, VerifiedToken};
 /// use axum::{Router, routing::get};
 /// use cognito_provider::{CognitoBearer, CognitoJwtVerifier, TokenUse};
 ///
-/// # fn app() -> Result<Router, cognito_provider::Error> {
+/// # fn app() -> Result<Router, cognito_provider::CognitoError> {
 /// let verifier = CognitoJwtVerifier::builder(
 ///     "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool",
 ///     TokenUse::Access,
@@ -49,9 +49,9 @@ pub enum BearerRejection {
     /// No `Authorization: Bearer` header (or not one token68).
     Missing,
     /// The verifier refused the token.
-    Invalid(Error),
+    Invalid(CognitoError),
     /// A valid token without the required group or scope.
-    InsufficientScope(Error),
+    InsufficientScope(CognitoError),
 }
 
 impl IntoResponse for BearerRejection {
@@ -103,7 +103,7 @@ where
         let token = bearer(parts).ok_or(BearerRejection::Missing)?;
         match CognitoJwtVerifier::from_ref(state).verify(token).await {
             Ok(token) => Ok(CognitoBearer(token)),
-            Err(e @ (Error::MissingGroup | Error::MissingScope)) => {
+            Err(e @ (CognitoError::MissingGroup | CognitoError::MissingScope)) => {
                 Err(BearerRejection::InsufficientScope(e))
             }
             Err(e) => Err(BearerRejection::Invalid(e)),

@@ -8,7 +8,7 @@ use oauth2::{ClientId, ClientSecret};
 use openidconnect::IssuerUrl;
 use url::Url;
 
-use crate::Error;
+use crate::CognitoError;
 use crate::discovery::Discovery;
 use crate::http::{Timeouts, client, require_secure};
 use crate::jwks::DEFAULT_JWKS_REFETCH_INTERVAL;
@@ -75,29 +75,29 @@ impl Cognito {
     /// A builder from the variables next-auth's Cognito setup uses: `COGNITO_ISSUER`,
     /// `COGNITO_CLIENT_ID` and, for confidential clients, `COGNITO_CLIENT_SECRET`. Errors name
     /// the variable.
-    pub fn from_env() -> Result<CognitoBuilder, auth_core::Error> {
+    pub fn from_env() -> Result<CognitoBuilder, auth_core::AuthError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
     /// [`from_env`](Self::from_env) with variables from `lookup`.
     pub fn from_lookup(
         lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<CognitoBuilder, auth_core::Error> {
+    ) -> Result<CognitoBuilder, auth_core::AuthError> {
         let get = |name: &str| {
             lookup(name)
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
-        let issuer = get("COGNITO_ISSUER").ok_or(auth_core::Error::MissingVariable {
+        let issuer = get("COGNITO_ISSUER").ok_or(auth_core::AuthError::MissingVariable {
             variable: "COGNITO_ISSUER",
             hint: "the user pool's issuer, https://cognito-idp.<region>.amazonaws.com/<pool id>",
         })?;
-        let client_id = get("COGNITO_CLIENT_ID").ok_or(auth_core::Error::MissingVariable {
+        let client_id = get("COGNITO_CLIENT_ID").ok_or(auth_core::AuthError::MissingVariable {
             variable: "COGNITO_CLIENT_ID",
             hint: "the app client id of the user pool",
         })?;
         if let Err(e) = check_issuer(&issuer) {
-            return Err(auth_core::Error::MalformedVariable {
+            return Err(auth_core::AuthError::MalformedVariable {
                 variable: "COGNITO_ISSUER",
                 problem: e.to_string(),
             });
@@ -110,12 +110,12 @@ impl Cognito {
     }
 }
 
-fn check_issuer(issuer: &str) -> Result<Url, Error> {
-    let url =
-        Url::parse(issuer).map_err(|e| Error::Config(format!("the issuer is not a URL ({e})")))?;
+fn check_issuer(issuer: &str) -> Result<Url, CognitoError> {
+    let url = Url::parse(issuer)
+        .map_err(|e| CognitoError::Config(format!("the issuer is not a URL ({e})")))?;
     require_secure(&url, "the issuer")?;
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::Config(
+        return Err(CognitoError::Config(
             "the issuer must not have a query or fragment".into(),
         ));
     }
@@ -208,22 +208,22 @@ impl CognitoBuilder {
     }
 
     /// Check and build.
-    pub fn build(self) -> Result<Cognito, Error> {
+    pub fn build(self) -> Result<Cognito, CognitoError> {
         let issuer_url = check_issuer(&self.issuer)?;
         // Cognito's issuer has no trailing slash; keep the configured spelling for `iss` checks.
         let issuer = IssuerUrl::new(self.issuer.trim_end_matches('/').to_owned())
-            .map_err(|e| Error::Config(format!("the issuer is not a URL ({e})")))?;
+            .map_err(|e| CognitoError::Config(format!("the issuer is not a URL ({e})")))?;
         if self.client_id.is_empty() {
-            return Err(Error::Config("the client id is empty".into()));
+            return Err(CognitoError::Config("the client id is empty".into()));
         }
         if self.leeway_secs < 0 || self.leeway_secs > 300 {
-            return Err(Error::Config(
+            return Err(CognitoError::Config(
                 "the leeway must be between 0 and 300 seconds".into(),
             ));
         }
         if let Some(Some(uri)) = &self.hosted_ui_logout {
             Url::parse(uri)
-                .map_err(|e| Error::Config(format!("the logout URI is not a URL ({e})")))?;
+                .map_err(|e| CognitoError::Config(format!("the logout URI is not a URL ({e})")))?;
         }
         let _ = issuer_url;
         Ok(Cognito {

@@ -7,7 +7,7 @@ use openidconnect::{IssuerUrl, reqwest};
 use tokio::sync::OnceCell;
 use url::Url;
 
-use crate::Error;
+use crate::CognitoError;
 use crate::error::{HttpCause, discovery_cause};
 use crate::http::require_secure;
 
@@ -37,18 +37,21 @@ impl Discovery {
         }
     }
 
-    pub(crate) async fn get(&self, client: &reqwest::Client) -> Result<Arc<Endpoints>, Error> {
+    pub(crate) async fn get(
+        &self,
+        client: &reqwest::Client,
+    ) -> Result<Arc<Endpoints>, CognitoError> {
         self.cell
             .get_or_try_init(|| async {
                 let metadata = CoreProviderMetadata::discover_async(self.issuer.clone(), client)
                     .await
-                    .map_err(|e| Error::Discovery {
+                    .map_err(|e| CognitoError::Discovery {
                         url: self.document_url(),
                         cause: discovery_cause(&e),
                     })?;
                 endpoints(metadata)
                     .map_err(|what| match what {
-                        Missing::TokenEndpoint => Error::Discovery {
+                        Missing::TokenEndpoint => CognitoError::Discovery {
                             url: self.document_url(),
                             cause: HttpCause::Invalid("no token_endpoint".into()),
                         },
@@ -72,7 +75,7 @@ impl Discovery {
 /// What makes a discovery document unusable.
 enum Missing {
     TokenEndpoint,
-    Insecure(Error),
+    Insecure(CognitoError),
 }
 
 fn endpoints(metadata: CoreProviderMetadata) -> Result<Endpoints, Missing> {

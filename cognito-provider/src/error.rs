@@ -5,7 +5,7 @@
 /// Messages name the failed check and never contain a token, a code or the client secret.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum CognitoError {
     /// The configuration is unusable (a malformed URL, a plain-`http` issuer off loopback, ...).
     #[error("invalid Cognito configuration: {0}")]
     Config(String),
@@ -110,9 +110,9 @@ pub enum Error {
     IdToken(String),
 }
 
-impl From<Error> for auth_core::Error {
-    fn from(e: Error) -> Self {
-        auth_core::Error::provider("cognito", e)
+impl From<CognitoError> for auth_core::AuthError {
+    fn from(e: CognitoError) -> Self {
+        auth_core::AuthError::provider("cognito", e)
     }
 }
 

@@ -12,7 +12,7 @@ use openidconnect::core::CoreJsonWebKeySet;
 use serde_json::{Map, Value};
 
 use crate::id_token::{check_audience, check_issuer, check_token_use};
-use crate::{Error, jwt, profile};
+use crate::{CognitoError, jwt, profile};
 
 /// What [`crate::CognitoJwtVerifier`] and the sign-in flow do to `token` after the key set is
 /// known. Returns the signature's verdict and the claim checks' verdict separately.
@@ -22,11 +22,13 @@ pub fn verify_offline(
     issuer: &str,
     client_id: &str,
     now: i64,
-) -> Result<(Result<(), Error>, Result<(), Error>), Error> {
+) -> Result<(Result<(), CognitoError>, Result<(), CognitoError>), CognitoError> {
     let jwt = jwt::parse(token)?;
     let signature = match jwt.kid.as_deref() {
-        Some(kid) => jwt.verify_with(keys, kid).unwrap_or(Err(Error::UnknownKey)),
-        None => Err(Error::MalformedToken("no kid")),
+        Some(kid) => jwt
+            .verify_with(keys, kid)
+            .unwrap_or(Err(CognitoError::UnknownKey)),
+        None => Err(CognitoError::MalformedToken("no kid")),
     };
     let claims = &jwt.claims;
     let checks = claim_checks(claims, issuer, client_id, now);
@@ -38,7 +40,7 @@ fn claim_checks(
     issuer: &str,
     client_id: &str,
     now: i64,
-) -> Result<(), Error> {
+) -> Result<(), CognitoError> {
     check_issuer(claims, issuer)?;
     check_token_use(claims, "id").or_else(|_| check_token_use(claims, "access"))?;
     check_audience(claims, &[client_id])?;

@@ -74,7 +74,7 @@ impl<C: Callbacks> Callbacks for GroupsInSession<C> {
         user: &User,
         account: &Account,
         profile: &Map<String, Value>,
-    ) -> Result<SignInDecision, auth_core::Error> {
+    ) -> Result<SignInDecision, auth_core::AuthError> {
         self.inner.sign_in(user, account, profile).await
     }
 
@@ -82,7 +82,10 @@ impl<C: Callbacks> Callbacks for GroupsInSession<C> {
         self.inner.redirect(url, base_url).await
     }
 
-    async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<SessionClaims>, auth_core::Error> {
+    async fn jwt(
+        &self,
+        params: JwtParams<'_>,
+    ) -> Result<Option<SessionClaims>, auth_core::AuthError> {
         let signing_in = matches!(params.trigger, JwtTrigger::SignIn | JwtTrigger::SignUp);
         let groups = params
             .profile
@@ -102,7 +105,7 @@ impl<C: Callbacks> Callbacks for GroupsInSession<C> {
         &self,
         session: Value,
         token: &SessionClaims,
-    ) -> Result<Value, auth_core::Error> {
+    ) -> Result<Value, auth_core::AuthError> {
         self.inner.session(session, token).await
     }
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use openidconnect::reqwest;
 use url::{Host, Url};
 
-use crate::Error;
+use crate::CognitoError;
 
 /// Timeouts of every request to the IdP.
 #[derive(Debug, Clone, Copy)]
@@ -28,14 +28,14 @@ impl Default for Timeouts {
 /// The client for discovery, JWKS, token and refresh requests: bounded timeouts, and no
 /// redirects (an OAuth endpoint that redirects is misconfigured or hostile, and following it
 /// could carry the code or client credentials elsewhere).
-pub(crate) fn client(timeouts: Timeouts) -> Result<reqwest::Client, Error> {
+pub(crate) fn client(timeouts: Timeouts) -> Result<reqwest::Client, CognitoError> {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(timeouts.connect)
         .timeout(timeouts.request)
         .user_agent(concat!("cognito-provider/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+        .map_err(|e| CognitoError::Config(format!("cannot build the HTTP client: {e}")))
 }
 
 /// 127.0.0.0/8, `::1` or `localhost`.
@@ -50,15 +50,15 @@ pub(crate) fn is_loopback(url: &Url) -> bool {
 
 /// `https`, or plain `http` on a loopback host (local stand-ins) — nothing else, so that no
 /// setting or discovery document can downgrade the connection to the IdP.
-pub(crate) fn require_secure(url: &Url, what: &str) -> Result<(), Error> {
+pub(crate) fn require_secure(url: &Url, what: &str) -> Result<(), CognitoError> {
     match url.scheme() {
         "https" if url.host().is_some() => Ok(()),
         "http" if is_loopback(url) => Ok(()),
-        "http" => Err(Error::Config(format!(
+        "http" => Err(CognitoError::Config(format!(
             "{what} must use https (plain http is only allowed on loopback hosts), got {}",
             url.origin().ascii_serialization()
         ))),
-        other => Err(Error::Config(format!(
+        other => Err(CognitoError::Config(format!(
             "{what} must be an https URL, got scheme {other:?}"
         ))),
     }

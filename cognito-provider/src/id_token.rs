@@ -9,13 +9,13 @@
 use serde_json::{Map, Value};
 use sha2::digest::Digest as _;
 
-use crate::{Cognito, Error, jwt};
+use crate::{Cognito, CognitoError, jwt};
 
 pub(crate) async fn verify(
     cognito: &Cognito,
     raw: &str,
     expected_nonce: Option<&str>,
-) -> Result<Map<String, Value>, Error> {
+) -> Result<Map<String, Value>, CognitoError> {
     let token = jwt::parse(raw)?;
     token
         .verify_signature(cognito.jwks().await?, &cognito.inner.http)
@@ -28,13 +28,13 @@ pub(crate) async fn verify(
     // OpenID Connect Core §2 requires `iat`, and openid-client (next-auth's) refuses an id token
     // without one; like it, the value is not compared with the clock (see `check_times`).
     if !claims.contains_key("iat") {
-        return Err(Error::InvalidTimeClaim("iat"));
+        return Err(CognitoError::InvalidTimeClaim("iat"));
     }
     if let Some(expected) = expected_nonce {
         let nonce = claims.get("nonce").and_then(Value::as_str).unwrap_or("");
         // Compare digests so the comparison takes the same time wherever the strings differ.
         if sha2::Sha256::digest(nonce.as_bytes()) != sha2::Sha256::digest(expected.as_bytes()) {
-            return Err(Error::NonceMismatch);
+            return Err(CognitoError::NonceMismatch);
         }
     }
     if claims
@@ -42,21 +42,24 @@ pub(crate) async fn verify(
         .and_then(Value::as_str)
         .is_none_or(str::is_empty)
     {
-        return Err(Error::IdToken("no subject".into()));
+        return Err(CognitoError::IdToken("no subject".into()));
     }
     Ok(claims)
 }
 
-pub(crate) fn check_issuer(claims: &Map<String, Value>, issuer: &str) -> Result<(), Error> {
+pub(crate) fn check_issuer(claims: &Map<String, Value>, issuer: &str) -> Result<(), CognitoError> {
     match claims.get("iss").and_then(Value::as_str) {
         Some(iss) if iss == issuer => Ok(()),
-        _ => Err(Error::WrongIssuer),
+        _ => Err(CognitoError::WrongIssuer),
     }
 }
 
 /// `aud` (a string or an array) names one of `clients`; with several audiences, `azp` must be
 /// that client.
-pub(crate) fn check_audience(claims: &Map<String, Value>, clients: &[&str]) -> Result<(), Error> {
+pub(crate) fn check_audience(
+    claims: &Map<String, Value>,
+    clients: &[&str],
+) -> Result<(), CognitoError> {
     // Cognito always writes one string. An array is what OpenID Connect allows (and what
     // openid-client reads), so it is read too — but only an array of strings: a non-string
     // member would otherwise be dropped silently and the rest judged as if it were not there.
@@ -66,14 +69,14 @@ pub(crate) fn check_audience(claims: &Map<String, Value>, clients: &[&str]) -> R
             .iter()
             .map(Value::as_str)
             .collect::<Option<Vec<_>>>()
-            .ok_or(Error::WrongAudience)?,
-        _ => return Err(Error::WrongAudience),
+            .ok_or(CognitoError::WrongAudience)?,
+        _ => return Err(CognitoError::WrongAudience),
     };
     let Some(ours) = audiences.iter().find(|a| clients.contains(a)) else {
-        return Err(Error::WrongAudience);
+        return Err(CognitoError::WrongAudience);
     };
     if audiences.len() > 1 && claims.get("azp").and_then(Value::as_str) != Some(ours) {
-        return Err(Error::WrongAudience);
+        return Err(CognitoError::WrongAudience);
     }
     Ok(())
 }
@@ -82,13 +85,13 @@ pub(crate) fn check_audience(claims: &Map<String, Value>, clients: &[&str]) -> R
 /// requires: `sub` a string (always present), `jti`, `scope` and `username` strings,
 /// `cognito:groups` an array of strings. Otherwise `VerifiedToken::subject()` of `"sub": 5`
 /// would be `""`, and a group list with a number in it would be read without it.
-pub(crate) fn check_claim_types(claims: &Map<String, Value>) -> Result<(), Error> {
+pub(crate) fn check_claim_types(claims: &Map<String, Value>) -> Result<(), CognitoError> {
     if !claims.get("sub").is_some_and(Value::is_string) {
-        return Err(Error::InvalidClaim("sub"));
+        return Err(CognitoError::InvalidClaim("sub"));
     }
     for name in ["jti", "scope", "username", "cognito:username"] {
         if claims.get(name).is_some_and(|v| !v.is_string()) {
-            return Err(Error::InvalidClaim(name));
+            return Err(CognitoError::InvalidClaim(name));
         }
     }
     if let Some(groups) = claims.get("cognito:groups") {
@@ -96,7 +99,7 @@ pub(crate) fn check_claim_types(claims: &Map<String, Value>) -> Result<(), Error
             .as_array()
             .is_some_and(|list| list.iter().all(Value::is_string));
         if !all_strings {
-            return Err(Error::InvalidClaim("cognito:groups"));
+            return Err(CognitoError::InvalidClaim("cognito:groups"));
         }
     }
     Ok(())
@@ -105,9 +108,9 @@ pub(crate) fn check_claim_types(claims: &Map<String, Value>) -> Result<(), Error
 pub(crate) fn check_token_use(
     claims: &Map<String, Value>,
     expected: &'static str,
-) -> Result<(), Error> {
+) -> Result<(), CognitoError> {
     match claims.get("token_use").and_then(Value::as_str) {
         Some(use_) if use_ == expected => Ok(()),
-        _ => Err(Error::WrongTokenUse { expected }),
+        _ => Err(CognitoError::WrongTokenUse { expected }),
     }
 }

@@ -8,7 +8,7 @@ use openidconnect::{JsonWebKeySetUrl, reqwest};
 use tokio::sync::{Mutex, RwLock};
 use tokio::time::Instant;
 
-use crate::Error;
+use crate::CognitoError;
 use crate::error::{HttpCause, without_query};
 
 /// Default minimum time between two JWKS fetches caused by unknown key ids.
@@ -41,7 +41,7 @@ impl JwksCache {
     pub(crate) async fn keys(
         &self,
         client: &reqwest::Client,
-    ) -> Result<Arc<CoreJsonWebKeySet>, Error> {
+    ) -> Result<Arc<CoreJsonWebKeySet>, CognitoError> {
         if let Some(keys) = self.keys.read().await.clone() {
             return Ok(keys);
         }
@@ -51,7 +51,7 @@ impl JwksCache {
             return Ok(keys);
         }
         if last.is_some_and(|at| at.elapsed() < self.min_interval) {
-            return Err(Error::Http {
+            return Err(CognitoError::Http {
                 url: without_query(self.url.url()),
                 cause: HttpCause::RecentFailure,
             });
@@ -65,7 +65,7 @@ impl JwksCache {
     pub(crate) async fn refetch_for_unknown_kid(
         &self,
         client: &reqwest::Client,
-    ) -> Result<Option<Arc<CoreJsonWebKeySet>>, Error> {
+    ) -> Result<Option<Arc<CoreJsonWebKeySet>>, CognitoError> {
         let mut last = self.last_attempt.lock().await;
         if last.is_some_and(|at| at.elapsed() < self.min_interval) {
             return Ok(None);
@@ -74,10 +74,13 @@ impl JwksCache {
         self.fetch(client).await.map(Some)
     }
 
-    async fn fetch(&self, client: &reqwest::Client) -> Result<Arc<CoreJsonWebKeySet>, Error> {
+    async fn fetch(
+        &self,
+        client: &reqwest::Client,
+    ) -> Result<Arc<CoreJsonWebKeySet>, CognitoError> {
         let failed = |cause: HttpCause| {
             tracing::warn!(%cause, "fetching the issuer's JWKS failed");
-            Error::Http {
+            CognitoError::Http {
                 url: without_query(self.url.url()),
                 cause,
             }

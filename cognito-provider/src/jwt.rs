@@ -12,7 +12,7 @@ use openidconnect::{JsonWebKey, reqwest};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::Error;
+use crate::CognitoError;
 use crate::jwks::JwksCache;
 
 /// A JWT split into its parts, payload decoded, signature not yet verified.
@@ -34,34 +34,36 @@ struct Header {
 /// The largest token looked at (Cognito tokens are a few kilobytes).
 const MAX_TOKEN_LEN: usize = 16 * 1024;
 
-pub(crate) fn parse(token: &str) -> Result<Jwt<'_>, Error> {
+pub(crate) fn parse(token: &str) -> Result<Jwt<'_>, CognitoError> {
     if token.len() > MAX_TOKEN_LEN {
-        return Err(Error::MalformedToken("token too large"));
+        return Err(CognitoError::MalformedToken("token too large"));
     }
     let mut parts = token.split('.');
     let (Some(header), Some(payload), Some(signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        return Err(Error::MalformedToken("expected three segments"));
+        return Err(CognitoError::MalformedToken("expected three segments"));
     };
     let decode = |part: &str| {
         URL_SAFE_NO_PAD
             .decode(part)
-            .map_err(|_| Error::MalformedToken("bad base64url"))
+            .map_err(|_| CognitoError::MalformedToken("bad base64url"))
     };
     // Both JSON parts: one object, each member named once (`{"alg":..,"alg":..}` or two `exp`s
     // would be read differently by different parsers; Cognito never writes such a token).
-    let strict = |e: session_cookie::Error| match e {
-        session_cookie::Error::DuplicateMember => Error::MalformedToken("duplicate JSON member"),
-        _ => Error::MalformedToken("not a JSON object"),
+    let strict = |e: session_cookie::SessionCookieError| match e {
+        session_cookie::SessionCookieError::DuplicateMember => {
+            CognitoError::MalformedToken("duplicate JSON member")
+        }
+        _ => CognitoError::MalformedToken("not a JSON object"),
     };
     let header_json = decode(header)?;
     json::ensure_unique_members(&header_json).map_err(strict)?;
-    let header: Header =
-        serde_json::from_slice(&header_json).map_err(|_| Error::MalformedToken("bad header"))?;
+    let header: Header = serde_json::from_slice(&header_json)
+        .map_err(|_| CognitoError::MalformedToken("bad header"))?;
     // RS256 only: no `none`, and no HS256 with the public key (or the client secret) as HMAC key.
     if header.alg != "RS256" {
-        return Err(Error::AlgorithmNotAllowed(
+        return Err(CognitoError::AlgorithmNotAllowed(
             header.alg.chars().take(16).collect(),
         ));
     }
@@ -75,10 +77,10 @@ pub(crate) fn parse(token: &str) -> Result<Jwt<'_>, Error> {
             std::borrow::Cow::Borrowed(_) => Err(e),
         })
         .map_err(|e| match e {
-            session_cookie::Error::DuplicateMember => {
-                Error::MalformedToken("duplicate JSON member")
+            session_cookie::SessionCookieError::DuplicateMember => {
+                CognitoError::MalformedToken("duplicate JSON member")
             }
-            _ => Error::MalformedToken("payload is not a JSON object"),
+            _ => CognitoError::MalformedToken("payload is not a JSON object"),
         })?;
     let signing_input = &token[..token.len() - signature.len() - 1];
     Ok(Jwt {
@@ -96,8 +98,11 @@ impl Jwt<'_> {
         &self,
         jwks: &JwksCache,
         client: &reqwest::Client,
-    ) -> Result<(), Error> {
-        let kid = self.kid.as_deref().ok_or(Error::MalformedToken("no kid"))?;
+    ) -> Result<(), CognitoError> {
+        let kid = self
+            .kid
+            .as_deref()
+            .ok_or(CognitoError::MalformedToken("no kid"))?;
         let keys = jwks.keys(client).await?;
         if let Some(result) = self.verify_with(&keys, kid) {
             return result;
@@ -105,8 +110,8 @@ impl Jwt<'_> {
         match jwks.refetch_for_unknown_kid(client).await? {
             Some(fresh) => self
                 .verify_with(&fresh, kid)
-                .unwrap_or(Err(Error::UnknownKey)),
-            None => Err(Error::UnknownKey),
+                .unwrap_or(Err(CognitoError::UnknownKey)),
+            None => Err(CognitoError::UnknownKey),
         }
     }
 
@@ -115,7 +120,7 @@ impl Jwt<'_> {
         &self,
         keys: &CoreJsonWebKeySet,
         kid: &str,
-    ) -> Option<Result<(), Error>> {
+    ) -> Option<Result<(), CognitoError>> {
         let key = keys
             .keys()
             .iter()
@@ -126,7 +131,7 @@ impl Jwt<'_> {
                 self.signing_input.as_bytes(),
                 &self.signature,
             )
-            .map_err(|_| Error::InvalidSignature),
+            .map_err(|_| CognitoError::InvalidSignature),
         )
     }
 }
@@ -135,10 +140,13 @@ impl Jwt<'_> {
 pub(crate) fn seconds(
     claims: &Map<String, Value>,
     name: &'static str,
-) -> Result<Option<f64>, Error> {
+) -> Result<Option<f64>, CognitoError> {
     match claims.get(name) {
         None => Ok(None),
-        Some(v) => v.as_f64().map(Some).ok_or(Error::InvalidTimeClaim(name)),
+        Some(v) => v
+            .as_f64()
+            .map(Some)
+            .ok_or(CognitoError::InvalidTimeClaim(name)),
     }
 }
 
@@ -153,17 +161,17 @@ pub(crate) fn check_times(
     now: i64,
     leeway: i64,
     require_exp: bool,
-) -> Result<(), Error> {
+) -> Result<(), CognitoError> {
     let now = now as f64;
     let leeway = leeway as f64;
     match seconds(claims, "exp")? {
-        Some(exp) if exp + leeway < now => return Err(Error::Expired),
-        None if require_exp => return Err(Error::InvalidTimeClaim("exp")),
+        Some(exp) if exp + leeway < now => return Err(CognitoError::Expired),
+        None if require_exp => return Err(CognitoError::InvalidTimeClaim("exp")),
         _ => {}
     }
     seconds(claims, "iat")?;
     if seconds(claims, "nbf")?.is_some_and(|nbf| nbf - leeway > now) {
-        return Err(Error::InvalidTimeClaim("nbf"));
+        return Err(CognitoError::InvalidTimeClaim("nbf"));
     }
     Ok(())
 }
@@ -195,7 +203,7 @@ mod tests {
             assert!(
                 matches!(
                     parse(&token(header, payload)),
-                    Err(Error::MalformedToken("duplicate JSON member"))
+                    Err(CognitoError::MalformedToken("duplicate JSON member"))
                 ),
                 "{header} {payload}"
             );
@@ -236,7 +244,7 @@ mod tests {
         // Far-past exp, far-future nbf: refused; a far-future iat is only type-checked.
         assert!(matches!(
             check_times(&claims(json!({ "exp": -1e300 })), now, 30, true),
-            Err(Error::Expired)
+            Err(CognitoError::Expired)
         ));
         assert!(matches!(
             check_times(
@@ -245,7 +253,7 @@ mod tests {
                 30,
                 true
             ),
-            Err(Error::InvalidTimeClaim("nbf"))
+            Err(CognitoError::InvalidTimeClaim("nbf"))
         ));
         assert!(
             check_times(
@@ -258,7 +266,7 @@ mod tests {
         );
         assert!(matches!(
             check_times(&claims(json!({ "exp": 1e300, "iat": null })), now, 30, true),
-            Err(Error::InvalidTimeClaim("iat"))
+            Err(CognitoError::InvalidTimeClaim("iat"))
         ));
         assert!(matches!(
             // A clock at the end of time: `now + leeway` must not overflow either, and times
@@ -273,7 +281,7 @@ mod tests {
         ));
         assert!(matches!(
             check_times(&claims(json!({ "exp": "soon" })), now, 30, true),
-            Err(Error::InvalidTimeClaim("exp"))
+            Err(CognitoError::InvalidTimeClaim("exp"))
         ));
     }
 }

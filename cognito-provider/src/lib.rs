@@ -40,11 +40,11 @@
 //! (`/api/auth/error?error=OAuthCallback` with next-auth 4, `...signin?error=OAuthCallbackError`
 //! or `...error?error=Configuration` with Auth.js) and never in a session: a missing, expired,
 //! mismatched or foreign `state`/PKCE/`nonce` check cookie (auth-core), and from this crate
-//! [`Error::TokenRefused`] (a PKCE verifier the IdP refuses, a reused code),
-//! [`Error::Http`] (naming the URL and the [`HttpCause`]), [`Error::AlgorithmNotAllowed`] (`none`, HS256),
-//! [`Error::InvalidSignature`], [`Error::UnknownKey`], [`Error::WrongIssuer`],
-//! [`Error::WrongAudience`], [`Error::WrongTokenUse`], [`Error::Expired`],
-//! [`Error::NonceMismatch`].
+//! [`CognitoError::TokenRefused`] (a PKCE verifier the IdP refuses, a reused code),
+//! [`CognitoError::Http`] (naming the URL and the [`HttpCause`]),
+//! [`CognitoError::AlgorithmNotAllowed`] (`none`, HS256), [`CognitoError::InvalidSignature`],
+//! [`CognitoError::UnknownKey`], [`CognitoError::WrongIssuer`], [`CognitoError::WrongAudience`],
+//! [`CognitoError::WrongTokenUse`], [`CognitoError::Expired`], [`CognitoError::NonceMismatch`].
 //!
 //! # Security
 //!
@@ -89,7 +89,7 @@ pub mod strict_on_input {}
 #[cfg(feature = "axum")]
 pub use bearer::{BearerRejection, CognitoBearer};
 pub use config::{CognitoBuilder, DEFAULT_LEEWAY_SECS};
-pub use error::{Error, HttpCause};
+pub use error::{CognitoError, HttpCause};
 pub use groups::{DEFAULT_GROUPS_CLAIM, GroupsInSession};
 pub use http::Timeouts;
 pub use jwks::DEFAULT_JWKS_REFETCH_INTERVAL;

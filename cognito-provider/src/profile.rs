@@ -4,15 +4,15 @@ use auth_core::provider::User;
 use auth_core::session_cookie::WireFormat;
 use serde_json::{Map, Value};
 
-use crate::Error;
+use crate::CognitoError;
 
 /// As next-auth's Cognito provider maps the profile: `sub` → id, `name`, `email`, `picture` →
 /// image. Auth.js's default OIDC mapping also falls back to `nickname`, then
 /// `preferred_username`, for the name. `cognito:username` and `cognito:groups` stay in the
 /// profile for the `jwt` callback.
-pub(crate) fn user(claims: &Map<String, Value>, format: WireFormat) -> Result<User, Error> {
+pub(crate) fn user(claims: &Map<String, Value>, format: WireFormat) -> Result<User, CognitoError> {
     let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
-    let id = text("sub").ok_or_else(|| Error::IdToken("no subject".into()))?;
+    let id = text("sub").ok_or_else(|| CognitoError::IdToken("no subject".into()))?;
     let name = match format {
         WireFormat::NextAuthV4 => text("name"),
         WireFormat::AuthJsV5 => text("name")

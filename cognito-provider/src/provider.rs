@@ -26,7 +26,7 @@ use tokio::sync::OnceCell;
 use crate::discovery::{Discovery, Endpoints};
 use crate::error::{HttpCause, without_query};
 use crate::jwks::JwksCache;
-use crate::{Error, id_token, profile};
+use crate::{CognitoError, id_token, profile};
 
 /// How the client authenticates at the token endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -135,15 +135,15 @@ impl Cognito {
     /// cognito.check_issuer().await?; // before serving any request
     /// # Ok(()) }
     /// ```
-    pub async fn check_issuer(&self) -> Result<(), Error> {
+    pub async fn check_issuer(&self) -> Result<(), CognitoError> {
         self.endpoints().await.map(|_| ())
     }
 
-    pub(crate) async fn endpoints(&self) -> Result<Arc<Endpoints>, Error> {
+    pub(crate) async fn endpoints(&self) -> Result<Arc<Endpoints>, CognitoError> {
         self.inner.discovery.get(&self.inner.http).await
     }
 
-    pub(crate) async fn jwks(&self) -> Result<&JwksCache, Error> {
+    pub(crate) async fn jwks(&self) -> Result<&JwksCache, CognitoError> {
         let endpoints = self.endpoints().await?;
         self.inner
             .jwks
@@ -151,12 +151,12 @@ impl Cognito {
                 let url = JsonWebKeySetUrl::from_url(endpoints.jwks.clone());
                 // Not seeded with the keys discovery fetched: openidconnect read those leniently
                 // (see `first_entry_per_kid`); the first verification fetches them again.
-                Ok::<_, Error>(JwksCache::new(url, self.inner.jwks_refetch_interval))
+                Ok::<_, CognitoError>(JwksCache::new(url, self.inner.jwks_refetch_interval))
             })
             .await
     }
 
-    pub(crate) async fn token_client(&self) -> Result<TokenClient, Error> {
+    pub(crate) async fn token_client(&self) -> Result<TokenClient, CognitoError> {
         let endpoints = self.endpoints().await?;
         let mut client = oauth2::Client::new(self.inner.client_id.clone())
             .set_token_uri(TokenUrl::from_url(endpoints.token.clone()))
@@ -204,7 +204,7 @@ impl Cognito {
 
     /// Refresh at the token endpoint. Cognito does not rotate refresh tokens by default, so the
     /// result keeps the one passed in unless a new one came back.
-    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenSet, Error> {
+    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenSet, CognitoError> {
         let client = self.token_client().await?;
         let endpoints = self.endpoints().await?;
         let response = client
@@ -237,17 +237,17 @@ impl Cognito {
 pub(crate) fn token_error<RE: std::error::Error + 'static>(
     url: &url::Url,
     e: RequestTokenError<RE, BasicErrorResponse>,
-) -> Error {
+) -> CognitoError {
     match e {
-        RequestTokenError::ServerResponse(response) => Error::TokenRefused {
+        RequestTokenError::ServerResponse(response) => CognitoError::TokenRefused {
             code: response.error().to_string(),
         },
-        RequestTokenError::Request(inner) => Error::Http {
+        RequestTokenError::Request(inner) => CognitoError::Http {
             url: without_query(url),
             cause: HttpCause::of(&inner),
         },
         RequestTokenError::Parse(_, _) | RequestTokenError::Other(_) => {
-            Error::TokenResponseUnreadable
+            CognitoError::TokenResponseUnreadable
         }
     }
 }
@@ -276,7 +276,7 @@ impl Provider for Cognito {
     async fn authorization_url(
         &self,
         request: AuthorizationRequest<'_>,
-    ) -> Result<String, auth_core::Error> {
+    ) -> Result<String, auth_core::AuthError> {
         let endpoints = self.endpoints().await?;
         Ok(authorization_url(
             endpoints.authorization.as_str(),
@@ -286,13 +286,16 @@ impl Provider for Cognito {
         ))
     }
 
-    async fn callback(&self, request: CallbackRequest<'_>) -> Result<SignedIn, auth_core::Error> {
+    async fn callback(
+        &self,
+        request: CallbackRequest<'_>,
+    ) -> Result<SignedIn, auth_core::AuthError> {
         let code = request
             .param("code")
             .filter(|c| !c.is_empty())
-            .ok_or(Error::MissingCode)?;
+            .ok_or(CognitoError::MissingCode)?;
         let redirect_uri = RedirectUrl::new(request.redirect_uri.to_owned())
-            .map_err(|e| Error::Config(format!("redirect URI: {e}")))?;
+            .map_err(|e| CognitoError::Config(format!("redirect URI: {e}")))?;
         let client = self.token_client().await?;
         let endpoints = self.endpoints().await?;
         let mut exchange = client
@@ -309,7 +312,7 @@ impl Provider for Cognito {
             .extra_fields()
             .id_token
             .as_deref()
-            .ok_or(Error::MissingIdToken)?;
+            .ok_or(CognitoError::MissingIdToken)?;
         let claims = id_token::verify(self, raw_id_token, request.nonce).await?;
 
         let user = profile::user(&claims, request.format)?;

@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 use sha2::Digest as _;
 use tokio::sync::{Mutex, OnceCell};
 
-use crate::{Cognito, Error};
+use crate::{Cognito, CognitoError};
 
 /// The session's `error` when a refresh failed, as in next-auth's refresh guide.
 pub const REFRESH_ERROR: &str = "RefreshAccessTokenError";
@@ -80,9 +80,9 @@ impl Cognito {
         cell.get_or_init(|| async {
             self.refresh(refresh_token).await.map_err(|e| {
                 tracing::warn!(error = %e, "refreshing the Cognito tokens failed");
-                Refused {
-                    invalid_grant: matches!(&e, Error::TokenRefused { code } if code == "invalid_grant"),
-                }
+                let invalid_grant =
+                    matches!(&e, CognitoError::TokenRefused { code } if code == "invalid_grant");
+                Refused { invalid_grant }
             })
         })
         .await
@@ -123,7 +123,7 @@ impl<C: Callbacks> Callbacks for RefreshingCallbacks<C> {
         user: &User,
         account: &Account,
         profile: &Map<String, Value>,
-    ) -> Result<SignInDecision, auth_core::Error> {
+    ) -> Result<SignInDecision, auth_core::AuthError> {
         self.inner.sign_in(user, account, profile).await
     }
 
@@ -131,7 +131,10 @@ impl<C: Callbacks> Callbacks for RefreshingCallbacks<C> {
         self.inner.redirect(url, base_url).await
     }
 
-    async fn jwt(&self, params: JwtParams<'_>) -> Result<Option<SessionClaims>, auth_core::Error> {
+    async fn jwt(
+        &self,
+        params: JwtParams<'_>,
+    ) -> Result<Option<SessionClaims>, auth_core::AuthError> {
         let (trigger, account) = (params.trigger, params.account);
         let Some(mut token) = self.inner.jwt(params).await? else {
             return Ok(None);
@@ -170,7 +173,7 @@ impl<C: Callbacks> Callbacks for RefreshingCallbacks<C> {
         &self,
         session: Value,
         token: &SessionClaims,
-    ) -> Result<Value, auth_core::Error> {
+    ) -> Result<Value, auth_core::AuthError> {
         let mut session = self.inner.session(session, token).await?;
         if let (Some(error), Value::Object(map)) = (token.get("error"), &mut session) {
             map.insert("error".into(), error.clone());

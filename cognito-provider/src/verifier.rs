@@ -12,7 +12,7 @@ use url::Url;
 use crate::http::{Timeouts, client, require_secure};
 use crate::id_token::{check_claim_types, check_token_use};
 use crate::jwks::{DEFAULT_JWKS_REFETCH_INTERVAL, JwksCache};
-use crate::{Error, jwt};
+use crate::{CognitoError, jwt};
 
 /// Which kind of Cognito token an API accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +46,7 @@ impl TokenUse {
 /// ```no_run
 /// use cognito_provider::{CognitoJwtVerifier, TokenUse};
 ///
-/// # async fn run(bearer: &str) -> Result<(), cognito_provider::Error> {
+/// # async fn run(bearer: &str) -> Result<(), cognito_provider::CognitoError> {
 /// let verifier = CognitoJwtVerifier::builder(
 ///     "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
 ///     TokenUse::Access,
@@ -137,14 +137,14 @@ impl CognitoJwtVerifier {
     }
 
     /// Verify `token` and return its claims.
-    pub async fn verify(&self, token: &str) -> Result<VerifiedToken, Error> {
+    pub async fn verify(&self, token: &str) -> Result<VerifiedToken, CognitoError> {
         let inner = &self.inner;
         let jwt = jwt::parse(token)?;
         jwt.verify_signature(&inner.jwks, &inner.http).await?;
         let claims = jwt.claims;
         match claims.get("iss").and_then(Value::as_str) {
             Some(iss) if inner.accepted_issuers.iter().any(|ours| ours == iss) => {}
-            _ => return Err(Error::WrongIssuer),
+            _ => return Err(CognitoError::WrongIssuer),
         }
         check_token_use(&claims, inner.token_use.claim())?;
         // The client is one string naming an accepted client: `aud` in id tokens, `client_id`
@@ -156,7 +156,7 @@ impl CognitoJwtVerifier {
         };
         match claims.get(client_claim).and_then(Value::as_str) {
             Some(client) if inner.client_ids.iter().any(|ours| ours == client) => {}
-            _ => return Err(Error::WrongAudience),
+            _ => return Err(CognitoError::WrongAudience),
         }
         // Any `aud` must be a string or a list of strings (an access token carries none).
         let aud_ok = match claims.get("aud") {
@@ -165,7 +165,7 @@ impl CognitoJwtVerifier {
             Some(_) => false,
         };
         if !aud_ok {
-            return Err(Error::InvalidClaim("aud"));
+            return Err(CognitoError::InvalidClaim("aud"));
         }
         check_claim_types(&claims)?;
         jwt::check_times(
@@ -181,7 +181,7 @@ impl CognitoJwtVerifier {
                 .iter()
                 .any(|g| inner.groups.iter().any(|r| r == g))
         {
-            return Err(Error::MissingGroup);
+            return Err(CognitoError::MissingGroup);
         }
         if !inner.scopes.is_empty()
             && !token
@@ -189,7 +189,7 @@ impl CognitoJwtVerifier {
                 .iter()
                 .any(|s| inner.scopes.iter().any(|r| r == s))
         {
-            return Err(Error::MissingScope);
+            return Err(CognitoError::MissingScope);
         }
         Ok(token)
     }
@@ -248,25 +248,26 @@ impl CognitoJwtVerifierBuilder {
 
     /// Check and build. The keys are fetched on first use, from `<issuer>/.well-known/jwks.json`
     /// unless [`jwks_uri`](Self::jwks_uri) says otherwise.
-    pub fn build(self) -> Result<CognitoJwtVerifier, Error> {
+    pub fn build(self) -> Result<CognitoJwtVerifier, CognitoError> {
         let issuer = self.issuer.trim_end_matches('/').to_owned();
         let url = Url::parse(&issuer)
-            .map_err(|e| Error::Config(format!("the issuer is not a URL ({e})")))?;
+            .map_err(|e| CognitoError::Config(format!("the issuer is not a URL ({e})")))?;
         require_secure(&url, "the issuer")?;
         if self.client_ids.is_empty() || self.client_ids.iter().any(String::is_empty) {
-            return Err(Error::Config(
+            return Err(CognitoError::Config(
                 "at least one non-empty client id is required".into(),
             ));
         }
         let jwks_url = match &self.jwks_uri {
             Some(uri) => {
-                let url = Url::parse(uri)
-                    .map_err(|e| Error::Config(format!("the JWKS URI is not a URL ({e})")))?;
+                let url = Url::parse(uri).map_err(|e| {
+                    CognitoError::Config(format!("the JWKS URI is not a URL ({e})"))
+                })?;
                 require_secure(&url, "the JWKS URI")?;
                 url
             }
             None => Url::parse(&format!("{issuer}/.well-known/jwks.json"))
-                .map_err(|e| Error::Config(format!("JWKS URL: {e}")))?,
+                .map_err(|e| CognitoError::Config(format!("JWKS URL: {e}")))?,
         };
         let accepted_issuers = std::iter::once(issuer.clone())
             .chain(global_issuer(&url))
@@ -288,9 +289,10 @@ impl CognitoJwtVerifierBuilder {
     }
 }
 
-/// A user pool's issuer in AWS's global format, `https://issuer-cognito-idp.<region>.amazonaws.com/<pool>`,
-/// for an issuer in the regional format `https://cognito-idp.<region>.amazonaws.com/<pool>`:
-/// Cognito may write either into `iss`, and aws-jwt-verify accepts both for one pool.
+/// A user pool's issuer in AWS's global format,
+/// `https://issuer-cognito-idp.<region>.amazonaws.com/<pool>`, for an issuer in the regional format
+/// `https://cognito-idp.<region>.amazonaws.com/<pool>`: Cognito may write either into `iss`, and
+/// aws-jwt-verify accepts both for one pool.
 fn global_issuer(issuer: &Url) -> Option<String> {
     let host = issuer.host_str()?;
     let region = host

@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use cognito_provider::{CognitoJwtVerifier, Error, Timeouts, TokenUse};
+use cognito_provider::{CognitoError, CognitoJwtVerifier, Timeouts, TokenUse};
 use common::*;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -46,13 +46,13 @@ async fn access_tokens() {
         "Debug shows claim names only"
     );
 
-    type Row = (&'static str, String, fn(&Error) -> bool);
+    type Row = (&'static str, String, fn(&CognitoError) -> bool);
     let rows: Vec<Row> = vec![
         ("another key", sign(&KEY_B, "a", &claims), |e| {
-            matches!(e, Error::InvalidSignature)
+            matches!(e, CognitoError::InvalidSignature)
         }),
         ("alg none", unsigned("a", &claims), |e| {
-            matches!(e, Error::AlgorithmNotAllowed(_))
+            matches!(e, CognitoError::AlgorithmNotAllowed(_))
         }),
         (
             "HS256 key confusion",
@@ -61,10 +61,10 @@ async fn access_tokens() {
                 &claims,
                 jwk(&KEY_A, "a")["n"].as_str().unwrap().as_bytes(),
             ),
-            |e| matches!(e, Error::AlgorithmNotAllowed(_)),
+            |e| matches!(e, CognitoError::AlgorithmNotAllowed(_)),
         ),
         ("unknown kid", sign(&KEY_A, "x", &claims), |e| {
-            matches!(e, Error::UnknownKey)
+            matches!(e, CognitoError::UnknownKey)
         }),
         (
             "wrong issuer",
@@ -73,12 +73,12 @@ async fn access_tokens() {
                 "a",
                 &with(claims.clone(), "iss", "https://evil.example/pool".into()),
             ),
-            |e| matches!(e, Error::WrongIssuer),
+            |e| matches!(e, CognitoError::WrongIssuer),
         ),
         (
             "an id token",
             sign(&KEY_A, "a", &idp.id_claims(NOW, None)),
-            |e| matches!(e, Error::WrongTokenUse { expected: "access" }),
+            |e| matches!(e, CognitoError::WrongTokenUse { expected: "access" }),
         ),
         (
             "another client",
@@ -87,12 +87,12 @@ async fn access_tokens() {
                 "a",
                 &with(claims.clone(), "client_id", "other".into()),
             ),
-            |e| matches!(e, Error::WrongAudience),
+            |e| matches!(e, CognitoError::WrongAudience),
         ),
         (
             "expired",
             sign(&KEY_A, "a", &with(claims.clone(), "exp", (NOW - 1).into())),
-            |e| matches!(e, Error::Expired),
+            |e| matches!(e, CognitoError::Expired),
         ),
         (
             "no exp",
@@ -101,28 +101,28 @@ async fn access_tokens() {
                 c.as_object_mut().unwrap().remove("exp");
                 c
             }),
-            |e| matches!(e, Error::InvalidTimeClaim("exp")),
+            |e| matches!(e, CognitoError::InvalidTimeClaim("exp")),
         ),
         (
             "not valid yet",
             sign(&KEY_A, "a", &with(claims.clone(), "nbf", (NOW + 1).into())),
-            |e| matches!(e, Error::InvalidTimeClaim("nbf")),
+            |e| matches!(e, CognitoError::InvalidTimeClaim("nbf")),
         ),
         (
             "iat not a number",
             sign(&KEY_A, "a", &with(claims.clone(), "iat", Value::Null)),
-            |e| matches!(e, Error::InvalidTimeClaim("iat")),
+            |e| matches!(e, CognitoError::InvalidTimeClaim("iat")),
         ),
         (
             "exp not a number",
             sign(&KEY_A, "a", &with(claims.clone(), "exp", "soon".into())),
-            |e| matches!(e, Error::InvalidTimeClaim("exp")),
+            |e| matches!(e, CognitoError::InvalidTimeClaim("exp")),
         ),
         ("garbage", "a.b.c".into(), |e| {
-            matches!(e, Error::MalformedToken(_))
+            matches!(e, CognitoError::MalformedToken(_))
         }),
         ("two segments", "a.b".into(), |e| {
-            matches!(e, Error::MalformedToken(_))
+            matches!(e, CognitoError::MalformedToken(_))
         }),
     ];
     for (label, token, expected) in rows {
@@ -182,7 +182,7 @@ async fn both_issuer_formats_of_a_pool_and_a_jwks_uri_of_ones_own() {
             &with(claims.clone(), "iss", iss.as_str().into()),
         );
         assert!(
-            matches!(v.verify(&token).await, Err(Error::WrongIssuer)),
+            matches!(v.verify(&token).await, Err(CognitoError::WrongIssuer)),
             "{iss}"
         );
     }
@@ -190,7 +190,7 @@ async fn both_issuer_formats_of_a_pool_and_a_jwks_uri_of_ones_own() {
     let off_loopback = CognitoJwtVerifier::builder(&regional, TokenUse::Access, [CLIENT_ID])
         .jwks_uri("http://keys.example/jwks.json")
         .build();
-    assert!(matches!(off_loopback, Err(Error::Config(_))));
+    assert!(matches!(off_loopback, Err(CognitoError::Config(_))));
 }
 
 #[tokio::test]
@@ -208,12 +208,12 @@ async fn id_tokens_groups_and_scopes() {
     let other_aud = with(idp.id_claims(NOW, None), "aud", "other".into());
     assert!(matches!(
         id.verify(&sign(&KEY_A, "a", &other_aud)).await,
-        Err(Error::WrongAudience)
+        Err(CognitoError::WrongAudience)
     ));
     let access = sign(&KEY_A, "a", &idp.access_claims(NOW));
     assert!(matches!(
         id.verify(&access).await,
-        Err(Error::WrongTokenUse { expected: "id" })
+        Err(CognitoError::WrongTokenUse { expected: "id" })
     ));
 
     let admins = verifier(&idp, TokenUse::Access)
@@ -227,7 +227,7 @@ async fn id_tokens_groups_and_scopes() {
         .unwrap();
     assert!(matches!(
         auditors.verify(&access).await,
-        Err(Error::MissingGroup)
+        Err(CognitoError::MissingGroup)
     ));
     let no_groups = {
         let mut c = idp.access_claims(NOW);
@@ -236,7 +236,7 @@ async fn id_tokens_groups_and_scopes() {
     };
     assert!(matches!(
         admins.verify(&no_groups).await,
-        Err(Error::MissingGroup)
+        Err(CognitoError::MissingGroup)
     ));
 
     let api = verifier(&idp, TokenUse::Access)
@@ -250,7 +250,7 @@ async fn id_tokens_groups_and_scopes() {
         .unwrap();
     assert!(matches!(
         writers.verify(&access).await,
-        Err(Error::MissingScope)
+        Err(CognitoError::MissingScope)
     ));
 
     // Several accepted clients.
@@ -282,7 +282,7 @@ async fn jwks_refetch_penalty_after_failure() {
 
     // The error names the URL and the cause.
     match v.verify(&token).await {
-        Err(Error::Http { url, cause }) => {
+        Err(CognitoError::Http { url, cause }) => {
             assert!(url.ends_with(&jwks_path), "{url}");
             assert_eq!(cause, cognito_provider::HttpCause::Status(503));
         }
@@ -291,7 +291,7 @@ async fn jwks_refetch_penalty_after_failure() {
     // Within the penalty: refused at once, without asking the IdP.
     assert!(matches!(
         v.verify(&token).await,
-        Err(Error::Http {
+        Err(CognitoError::Http {
             cause: cognito_provider::HttpCause::RecentFailure,
             ..
         })
@@ -312,7 +312,7 @@ async fn jwks_refetch_penalty_after_failure() {
     for kid in ["x", "y", "z"] {
         assert!(matches!(
             v.verify(&sign(&KEY_A, kid, &idp.access_claims(NOW))).await,
-            Err(Error::UnknownKey)
+            Err(CognitoError::UnknownKey)
         ));
     }
     assert_eq!(
@@ -323,7 +323,7 @@ async fn jwks_refetch_penalty_after_failure() {
     tokio::time::sleep(Duration::from_millis(350)).await;
     assert!(matches!(
         v.verify(&sign(&KEY_A, "w", &idp.access_claims(NOW))).await,
-        Err(Error::UnknownKey)
+        Err(CognitoError::UnknownKey)
     ));
     assert_eq!(idp.requests_to(&jwks_path).await, 3);
 }
@@ -375,7 +375,7 @@ async fn an_unreachable_issuer_is_named_with_its_cause() {
         .unwrap();
     let err = cognito.check_issuer().await.unwrap_err();
     match &err {
-        Error::Discovery { url, cause } => {
+        CognitoError::Discovery { url, cause } => {
             assert_eq!(url, &format!("{issuer}/.well-known/openid-configuration"));
             assert_eq!(cause, &cognito_provider::HttpCause::Refused, "{err}");
         }
@@ -444,7 +444,7 @@ async fn claims_of_the_wrong_type_are_refused() {
         ),
     ] {
         match access.verify(&token).await {
-            Err(Error::InvalidClaim(name)) => assert_eq!(name, expected, "{label}"),
+            Err(CognitoError::InvalidClaim(name)) => assert_eq!(name, expected, "{label}"),
             other => panic!("{label}: {other:?}"),
         }
     }
@@ -466,7 +466,7 @@ async fn claims_of_the_wrong_type_are_refused() {
         assert!(
             matches!(
                 id.verify(&aud(value.clone())).await,
-                Err(Error::WrongAudience)
+                Err(CognitoError::WrongAudience)
             ),
             "{value}"
         );

@@ -41,7 +41,7 @@ pub enum EdgeError {
 
     /// The secrets are unusable (none, or an empty one).
     #[error("invalid secret configuration: {0}")]
-    Secret(#[source] session_cookie::Error),
+    Secret(#[source] session_cookie::SessionCookieError),
 
     /// The event is not a CloudFront Lambda@Edge event this crate understands.
     #[error("invalid CloudFront event: {0}")]

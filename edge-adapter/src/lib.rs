@@ -22,9 +22,9 @@
 //! ```
 //! use edge_adapter::{Decision, EdgeConfig, EdgeResult, handle_event_json};
 //! use session_cookie::{SessionClaims, CookieNames, Secrets, TokenCodec, WireFormat};
-//! # use session_cookie::{RandomSource, Error};
+//! # use session_cookie::{RandomSource, SessionCookieError};
 //! # #[derive(Debug)] struct Fixed; impl RandomSource for Fixed {
-//! #     fn fill(&self, d: &mut [u8]) -> Result<(), Error> { d.fill(7); Ok(()) } }
+//! #     fn fill(&self, d: &mut [u8]) -> Result<(), SessionCookieError> { d.fill(7); Ok(()) } }
 //! # let rng = Fixed;
 //!
 //! // Once per cold start: keys are derived here.

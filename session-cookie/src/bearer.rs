@@ -1,6 +1,6 @@
 //! The `Authorization: Bearer <token>` fallback of next-auth's `getToken`.
 
-use crate::Error;
+use crate::SessionCookieError;
 use crate::request_cookies::decode_uri_component;
 
 /// The token of an `Authorization: Bearer <percent-encoded token>` header.
@@ -16,13 +16,13 @@ use crate::request_cookies::decode_uri_component;
 /// assert!(bearer_token("Bearer %E0%A4%A").is_err());
 /// assert!(bearer_token("Basic abc").is_err());
 /// ```
-pub fn bearer_token(authorization: &str) -> Result<String, Error> {
+pub fn bearer_token(authorization: &str) -> Result<String, SessionCookieError> {
     let mut words = authorization.split(' ');
     match (words.next(), words.next(), words.next()) {
         (Some("Bearer"), Some(token), None) if !token.is_empty() => decode_uri_component(token)
             .map(|t| t.into_owned())
             .filter(|t| !t.is_empty())
-            .ok_or(Error::NoTokenOrBadHeader),
-        _ => Err(Error::NoTokenOrBadHeader),
+            .ok_or(SessionCookieError::NoTokenOrBadHeader),
+        _ => Err(SessionCookieError::NoTokenOrBadHeader),
     }
 }

@@ -9,8 +9,8 @@ use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 
 use crate::{
-    CookieNames, Error, RandomSource, RequestCookies, Secrets, SessionClaims, SetCookie,
-    TokenCodec, b64,
+    CookieNames, RandomSource, RequestCookies, Secrets, SessionClaims, SessionCookieError,
+    SetCookie, TokenCodec, b64,
 };
 
 /// Lifetime of a check cookie, in seconds (15 minutes, as next-auth).
@@ -55,7 +55,7 @@ impl CheckKind {
 /// let cookies = RequestCookies::parse(&header);
 /// assert_eq!(checks.open(CheckKind::State, &cookies, "cognito", now)?, state);
 /// assert!(checks.open(CheckKind::State, &cookies, "github", now).is_err());
-/// # Ok::<(), session_cookie::Error>(())
+/// # Ok::<(), session_cookie::SessionCookieError>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct OAuthChecks {
@@ -82,7 +82,7 @@ impl OAuthChecks {
     }
 
     /// 32 random bytes as base64url (43 characters): a state, verifier or nonce value.
-    pub fn random_value(rng: &dyn RandomSource) -> Result<String, Error> {
+    pub fn random_value(rng: &dyn RandomSource) -> Result<String, SessionCookieError> {
         Ok(b64::encode(crate::env::random_array::<32>(rng)?))
     }
 
@@ -119,7 +119,7 @@ impl OAuthChecks {
         provider_id: &str,
         now: OffsetDateTime,
         rng: &dyn RandomSource,
-    ) -> Result<SetCookie, Error> {
+    ) -> Result<SetCookie, SessionCookieError> {
         let mut claims = SessionClaims::new();
         claims.insert("value", value);
         claims.insert("provider", provider_id);
@@ -142,18 +142,18 @@ impl OAuthChecks {
         cookies: &RequestCookies<'_>,
         provider_id: &str,
         now: OffsetDateTime,
-    ) -> Result<String, Error> {
+    ) -> Result<String, SessionCookieError> {
         let sealed = cookies
             .get(self.cookie_name(kind))
             .filter(|v| !v.is_empty())
-            .ok_or(Error::CheckMissing(kind.label()))?;
+            .ok_or(SessionCookieError::CheckMissing(kind.label()))?;
         let claims = self.codec(kind).decode(sealed, now)?;
         if claims.get_str("provider") != Some(provider_id) {
-            return Err(Error::CheckProviderMismatch(kind.label()));
+            return Err(SessionCookieError::CheckProviderMismatch(kind.label()));
         }
         match claims.get_str("value") {
             Some(value) if !value.is_empty() => Ok(value.to_owned()),
-            _ => Err(Error::CheckValueMissing(kind.label())),
+            _ => Err(SessionCookieError::CheckValueMissing(kind.label())),
         }
     }
 
@@ -169,7 +169,7 @@ impl OAuthChecks {
         origin: Option<&str>,
         now: OffsetDateTime,
         rng: &dyn RandomSource,
-    ) -> Result<String, Error> {
+    ) -> Result<String, SessionCookieError> {
         let mut claims = SessionClaims::new();
         claims.insert("random", Self::random_value(rng)?);
         if let Some(origin) = origin {
@@ -178,12 +178,13 @@ impl OAuthChecks {
         self.state_param.encode(&mut claims, now, rng)
     }
 
-    /// Decode an Auth.js v5 `state` parameter made by [`encode_state_param`](Self::encode_state_param).
+    /// Decode an Auth.js v5 `state` parameter made by
+    /// [`encode_state_param`](Self::encode_state_param).
     pub fn decode_state_param(
         &self,
         state: &str,
         now: OffsetDateTime,
-    ) -> Result<SessionClaims, Error> {
+    ) -> Result<SessionClaims, SessionCookieError> {
         self.state_param.decode(state, now)
     }
 }

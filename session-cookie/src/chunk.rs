@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use time::OffsetDateTime;
 
 use crate::error::ChunkProblem;
-use crate::{CookieNames, Error, RequestCookies, SetCookie};
+use crate::{CookieNames, RequestCookies, SessionCookieError, SetCookie};
 
 /// At most this many chunks are read (64 × 3.9 KB is far beyond any header limit).
 pub const MAX_CHUNKS: usize = 64;
@@ -40,7 +40,7 @@ enum Slot {
 ///     "next-auth.session-token.0=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
 ///     "next-auth.session-token.1=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
 /// ]);
-/// # Ok::<(), session_cookie::Error>(())
+/// # Ok::<(), session_cookie::SessionCookieError>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct SessionCookie<'a> {
@@ -130,11 +130,11 @@ impl<'a> SessionCookie<'a> {
     }
 
     /// The reassembled token: `Ok(None)` when the request has no session cookie, an
-    /// [`Error::InvalidChunks`] when its chunks do not fit together.
-    pub fn token(&self) -> Result<Option<&str>, Error> {
+    /// [`SessionCookieError::InvalidChunks`] when its chunks do not fit together.
+    pub fn token(&self) -> Result<Option<&str>, SessionCookieError> {
         match &self.token {
             Ok(token) => Ok(token.as_deref()),
-            Err(problem) => Err(Error::InvalidChunks(*problem)),
+            Err(problem) => Err(SessionCookieError::InvalidChunks(*problem)),
         }
     }
 
@@ -243,7 +243,9 @@ mod tests {
         assert_eq!(read(&format!("{n}=tok")), Ok(Some("tok".to_owned())));
         assert_eq!(
             read(&format!("{n}-foo=bar; {n}=tok")),
-            Err(Error::InvalidChunks(ChunkProblem::ForeignPrefixed))
+            Err(SessionCookieError::InvalidChunks(
+                ChunkProblem::ForeignPrefixed
+            ))
         );
         assert_eq!(
             read(&format!("{n}-foo=; {n}=tok")),
@@ -252,7 +254,7 @@ mod tests {
         );
         assert_eq!(
             read(&format!("{n}=\"tok\"")),
-            Err(Error::InvalidChunks(ChunkProblem::Quoted))
+            Err(SessionCookieError::InvalidChunks(ChunkProblem::Quoted))
         );
         assert_eq!(
             read(&format!("other=\"q\"; {n}=tok")),
@@ -305,11 +307,13 @@ mod tests {
         assert_eq!(read(""), Ok(None));
         assert_eq!(
             read("next-auth.session-token.1=b"),
-            Err(Error::InvalidChunks(ChunkProblem::MissingChunk))
+            Err(SessionCookieError::InvalidChunks(
+                ChunkProblem::MissingChunk
+            ))
         );
         assert_eq!(
             read("next-auth.session-token=a; next-auth.session-token.0=b"),
-            Err(Error::InvalidChunks(ChunkProblem::Ambiguous))
+            Err(SessionCookieError::InvalidChunks(ChunkProblem::Ambiguous))
         );
         assert_eq!(
             read("next-auth.session-token=a; next-auth.session-token.0="),
@@ -317,7 +321,9 @@ mod tests {
         );
         assert_eq!(
             read("next-auth.session-token.64=a"),
-            Err(Error::InvalidChunks(ChunkProblem::TooManyChunks))
+            Err(SessionCookieError::InvalidChunks(
+                ChunkProblem::TooManyChunks
+            ))
         );
     }
 }

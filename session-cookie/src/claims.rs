@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use crate::{Error, RandomSource};
+use crate::{RandomSource, SessionCookieError};
 
 /// Clock tolerance for `exp` and `nbf`, as next-auth and Auth.js pass to jose (15 s).
 pub const CLOCK_TOLERANCE_SECS: i64 = 15;
@@ -42,26 +42,27 @@ impl SessionClaims {
     }
 
     /// Build claims from any value that serializes to a JSON object.
-    pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Result<Self, Error> {
+    pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Result<Self, SessionCookieError> {
         match serde_json::to_value(value) {
             Ok(Value::Object(map)) => Ok(SessionClaims(map)),
-            _ => Err(Error::ClaimsNotObject),
+            _ => Err(SessionCookieError::ClaimsNotObject),
         }
     }
 
-    /// Deserialize the claims into a typed value. A mismatch is [`Error::ClaimsShape`], naming
-    /// the claim (a path like `user.roles[2]`) and the kind of mismatch, never a value.
-    pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, Error> {
+    /// Deserialize the claims into a typed value. A mismatch is
+    /// [`SessionCookieError::ClaimsShape`], naming the claim (a path like `user.roles[2]`) and the
+    /// kind of mismatch, never a value.
+    pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, SessionCookieError> {
         let value = Value::Object(self.0.clone());
         T::deserialize(&value)
-            .map_err(|e| Error::ClaimsShape(shape_error(&e, path_of::<T>(&value))))
+            .map_err(|e| SessionCookieError::ClaimsShape(shape_error(&e, path_of::<T>(&value))))
     }
 
     /// Deserialize the claims into a typed value, consuming them.
-    pub fn into_deserialize<T: DeserializeOwned>(self) -> Result<T, Error> {
+    pub fn into_deserialize<T: DeserializeOwned>(self) -> Result<T, SessionCookieError> {
         let value = Value::Object(self.0);
         T::deserialize(&value)
-            .map_err(|e| Error::ClaimsShape(shape_error(&e, path_of::<T>(&value))))
+            .map_err(|e| SessionCookieError::ClaimsShape(shape_error(&e, path_of::<T>(&value))))
     }
 
     /// The members as a JSON map.
@@ -112,7 +113,7 @@ impl SessionClaims {
         now: OffsetDateTime,
         max_age_secs: i64,
         rng: &dyn RandomSource,
-    ) -> Result<(), Error> {
+    ) -> Result<(), SessionCookieError> {
         let now = now.unix_timestamp();
         let jti = uuid::Builder::from_random_bytes(crate::env::random_array(rng)?).into_uuid();
         self.0.insert("iat".into(), now.into());
@@ -125,7 +126,7 @@ impl SessionClaims {
 
     /// Check `exp`, `nbf` and `iat` the way jose does for next-auth: each is optional, must be a
     /// number when present; `exp <= now - 15` is expired, `nbf > now + 15` is not yet valid.
-    pub fn validate_times(&self, now: OffsetDateTime) -> Result<(), Error> {
+    pub fn validate_times(&self, now: OffsetDateTime) -> Result<(), SessionCookieError> {
         check_times(self.0.get("exp"), self.0.get("nbf"), self.0.get("iat"), now)
     }
 }
@@ -136,23 +137,28 @@ pub(crate) fn check_times(
     nbf: Option<&Value>,
     iat: Option<&Value>,
     now: OffsetDateTime,
-) -> Result<(), Error> {
+) -> Result<(), SessionCookieError> {
     let now = now.unix_timestamp() as f64;
     let tolerance = CLOCK_TOLERANCE_SECS as f64;
     if let Some(exp) = exp {
-        let exp = exp.as_f64().ok_or(Error::ClaimInvalid("exp"))?;
+        let exp = exp
+            .as_f64()
+            .ok_or(SessionCookieError::ClaimInvalid("exp"))?;
         if exp <= now - tolerance {
-            return Err(Error::Expired);
+            return Err(SessionCookieError::Expired);
         }
     }
     if let Some(nbf) = nbf {
-        let nbf = nbf.as_f64().ok_or(Error::ClaimInvalid("nbf"))?;
+        let nbf = nbf
+            .as_f64()
+            .ok_or(SessionCookieError::ClaimInvalid("nbf"))?;
         if nbf > now + tolerance {
-            return Err(Error::ClaimInvalid("nbf"));
+            return Err(SessionCookieError::ClaimInvalid("nbf"));
         }
     }
     if let Some(iat) = iat {
-        iat.as_f64().ok_or(Error::ClaimInvalid("iat"))?;
+        iat.as_f64()
+            .ok_or(SessionCookieError::ClaimInvalid("iat"))?;
     }
     Ok(())
 }
@@ -165,8 +171,8 @@ fn path_of<T: DeserializeOwned>(value: &Value) -> Option<String> {
         .map(|e| e.path().to_string())
 }
 
-/// The text of [`Error::ClaimsShape`]: where (`path`, member names from the token, with control
-/// characters escaped) and what kind of mismatch. serde's messages can quote values
+/// The text of [`SessionCookieError::ClaimsShape`]: where (`path`, member names from the token,
+/// with control characters escaped) and what kind of mismatch. serde's messages can quote values
 /// ("invalid type: string \"...\""); only the kind is kept, so that no claim value reaches a
 /// log line.
 pub(crate) fn shape_error(e: &serde_json::Error, path: Option<String>) -> String {
@@ -220,7 +226,7 @@ mod tests {
     #[derive(Debug)]
     struct Zeros;
     impl RandomSource for Zeros {
-        fn fill(&self, dest: &mut [u8]) -> Result<(), Error> {
+        fn fill(&self, dest: &mut [u8]) -> Result<(), SessionCookieError> {
             dest.fill(0);
             Ok(())
         }
@@ -258,11 +264,20 @@ mod tests {
             c.validate_times(now)
         };
         assert_eq!(with("exp", 986.into()), Ok(()), "within tolerance");
-        assert_eq!(with("exp", 985.into()), Err(Error::Expired));
-        assert_eq!(with("exp", "soon".into()), Err(Error::ClaimInvalid("exp")));
+        assert_eq!(with("exp", 985.into()), Err(SessionCookieError::Expired));
+        assert_eq!(
+            with("exp", "soon".into()),
+            Err(SessionCookieError::ClaimInvalid("exp"))
+        );
         assert_eq!(with("nbf", 1015.into()), Ok(()));
-        assert_eq!(with("nbf", 1016.into()), Err(Error::ClaimInvalid("nbf")));
-        assert_eq!(with("iat", Value::Null), Err(Error::ClaimInvalid("iat")));
+        assert_eq!(
+            with("nbf", 1016.into()),
+            Err(SessionCookieError::ClaimInvalid("nbf"))
+        );
+        assert_eq!(
+            with("iat", Value::Null),
+            Err(SessionCookieError::ClaimInvalid("iat"))
+        );
         assert_eq!(
             SessionClaims::new().validate_times(now),
             Ok(()),

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use crate::jwe::Keyring;
-use crate::{CookieNames, Error, RandomSource, Secrets, SessionClaims, WireFormat};
+use crate::{CookieNames, RandomSource, Secrets, SessionClaims, SessionCookieError, WireFormat};
 
 /// next-auth's default session lifetime: 30 days.
 pub const DEFAULT_MAX_AGE_SECS: i64 = 30 * 24 * 60 * 60;
@@ -42,7 +42,7 @@ pub const DEFAULT_MAX_TOKEN_LEN: usize = 32 * 1024;
 /// let decoded = codec.decode(&token, now)?;
 /// assert_eq!(decoded.get_str("sub"), Some("user-1"));
 /// assert!(decoded.get("jti").is_some());
-/// # Ok::<(), session_cookie::Error>(())
+/// # Ok::<(), session_cookie::SessionCookieError>(())
 /// ```
 #[derive(Clone)]
 pub struct TokenCodec {
@@ -105,26 +105,26 @@ impl TokenCodec {
         claims: &mut SessionClaims,
         now: OffsetDateTime,
         rng: &dyn RandomSource,
-    ) -> Result<String, Error> {
+    ) -> Result<String, SessionCookieError> {
         claims.stamp(now, self.max_age_secs, rng)?;
         self.encrypt_claims(claims, rng)
     }
 
     /// Encrypt `claims` exactly as given, without stamping `iat`/`exp`/`jti`.
     ///
-    /// Fails with [`Error::TokenTooLarge`] rather than emit a token longer than this codec's
-    /// decode limit, which no tier could read back.
+    /// Fails with [`SessionCookieError::TokenTooLarge`] rather than emit a token longer than this
+    /// codec's decode limit, which no tier could read back.
     pub fn encrypt_claims(
         &self,
         claims: &SessionClaims,
         rng: &dyn RandomSource,
-    ) -> Result<String, Error> {
+    ) -> Result<String, SessionCookieError> {
         let plaintext = Zeroizing::new(
-            serde_json::to_vec(claims.as_map()).map_err(|_| Error::ClaimsNotObject)?,
+            serde_json::to_vec(claims.as_map()).map_err(|_| SessionCookieError::ClaimsNotObject)?,
         );
         let token = self.keyring.encrypt(&plaintext, rng)?;
         if token.len() > self.max_token_len {
-            return Err(Error::TokenTooLarge {
+            return Err(SessionCookieError::TokenTooLarge {
                 len: token.len(),
                 max: self.max_token_len,
             });
@@ -136,7 +136,11 @@ impl TokenCodec {
     /// into [`SessionClaims`].
     ///
     /// [`decode_as`]: Self::decode_as
-    pub fn decode(&self, token: &str, now: OffsetDateTime) -> Result<SessionClaims, Error> {
+    pub fn decode(
+        &self,
+        token: &str,
+        now: OffsetDateTime,
+    ) -> Result<SessionClaims, SessionCookieError> {
         self.decode_as::<SessionClaims>(token, now)
     }
 
@@ -147,9 +151,11 @@ impl TokenCodec {
     /// 2. the payload must be one JSON object naming each member once, at any depth
     ///    ([`crate::json`]);
     /// 3. `exp`, `nbf` and `iat`, where present, must be numbers (`null` is not absent): `exp`
-    ///    more than 15 s past is [`Error::Expired`], `nbf` more than 15 s ahead is refused;
+    ///    more than 15 s past is [`SessionCookieError::Expired`], `nbf` more than 15 s ahead is
+    ///    refused;
     /// 4. the payload is deserialized into `T` (any shape mismatch is
-    ///    [`Error::ClaimsShape`], naming the claim, as a path like `user.roles[2]`, and the kind
+    ///    [`SessionCookieError::ClaimsShape`], naming the claim, as a path like `user.roles[2]`,
+    ///    and the kind
     ///    of mismatch, but never a value).
     ///
     /// `T` can be as small as the one claim a caller reads: serde skips the rest.
@@ -157,7 +163,7 @@ impl TokenCodec {
         &self,
         token: &str,
         now: OffsetDateTime,
-    ) -> Result<T, Error> {
+    ) -> Result<T, SessionCookieError> {
         let plaintext = self.keyring.decrypt(token, self.max_token_len)?;
         // One pass: the strict adaptor checks every object and keeps the time claims while
         // serde fills `T`; the payload's own problems come first, then the times, then `T`.
@@ -186,7 +192,7 @@ impl TokenCodec {
                     .err()
                     .map(|e| e.path().to_string())
             });
-            Error::ClaimsShape(crate::claims::shape_error(&e, path))
+            SessionCookieError::ClaimsShape(crate::claims::shape_error(&e, path))
         })
     }
 }
@@ -248,16 +254,16 @@ mod tests {
                 let token = sealed(&codec, &json);
                 assert_eq!(
                     codec.decode(&token, now).unwrap_err(),
-                    Error::DuplicateMember,
+                    SessionCookieError::DuplicateMember,
                     "{json}"
                 );
                 assert_eq!(
                     codec.decode_as::<Sub>(&token, now).err(),
-                    Some(Error::DuplicateMember)
+                    Some(SessionCookieError::DuplicateMember)
                 );
                 assert_eq!(
                     codec.decode_as::<SessionClaims>(&token, now).err(),
-                    Some(Error::DuplicateMember)
+                    Some(SessionCookieError::DuplicateMember)
                 );
             }
             // A lone surrogate (half an emoji, as `name.slice(0, n)` leaves it) is read as Node

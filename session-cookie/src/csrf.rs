@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use crate::{CookieNames, Error, RandomSource, Secrets, SetCookie};
+use crate::{CookieNames, RandomSource, Secrets, SessionCookieError, SetCookie};
 
 /// A CSRF token: 64 lower-case hex characters. It is handed to the page (`GET /csrf`) and must
 /// come back in state-changing POSTs. `Debug` is redacted. There is no `PartialEq`: compare
@@ -59,7 +59,7 @@ pub struct CsrfOutcome {
 /// let outcome = csrf.check(Some(cookie.value()), true, Some(token.expose_secret()), &OsRandom)?;
 /// assert!(outcome.verified);
 /// assert!(outcome.set_cookie.is_none());
-/// # Ok::<(), session_cookie::Error>(())
+/// # Ok::<(), session_cookie::SessionCookieError>(())
 /// ```
 #[derive(Clone)]
 pub struct CsrfProtection {
@@ -108,7 +108,10 @@ impl CsrfProtection {
     }
 
     /// A fresh token and the cookie that carries it.
-    pub fn issue(&self, rng: &dyn RandomSource) -> Result<(CsrfToken, SetCookie), Error> {
+    pub fn issue(
+        &self,
+        rng: &dyn RandomSource,
+    ) -> Result<(CsrfToken, SetCookie), SessionCookieError> {
         let bytes = Zeroizing::new(crate::env::random_array::<32>(rng)?);
         let token = Zeroizing::new(hex_lower(&*bytes));
         let hash = self.hash_hex(&token);
@@ -128,7 +131,7 @@ impl CsrfProtection {
         is_post: bool,
         body_token: Option<&str>,
         rng: &dyn RandomSource,
-    ) -> Result<CsrfOutcome, Error> {
+    ) -> Result<CsrfOutcome, SessionCookieError> {
         if let Some(token) = cookie_value.and_then(|v| self.verify_cookie(v)) {
             let verified = is_post && body_token.is_some_and(|b| token.matches(b));
             return Ok(CsrfOutcome {

@@ -7,7 +7,7 @@ use std::fmt;
 
 use time::OffsetDateTime;
 
-use crate::Error;
+use crate::SessionCookieError;
 
 /// A source of the current time.
 pub trait Clock: Send + Sync + fmt::Debug {
@@ -47,7 +47,7 @@ impl Clock for FixedClock {
 /// A cryptographically secure source of random bytes (IVs, `jti`, CSRF tokens, OAuth checks).
 pub trait RandomSource: Send + Sync + fmt::Debug {
     /// Fill `dest` with random bytes.
-    fn fill(&self, dest: &mut [u8]) -> Result<(), Error>;
+    fn fill(&self, dest: &mut [u8]) -> Result<(), SessionCookieError>;
 }
 
 /// Random bytes from the operating system, via `getrandom`.
@@ -57,8 +57,8 @@ pub struct OsRandom;
 
 #[cfg(feature = "getrandom")]
 impl RandomSource for OsRandom {
-    fn fill(&self, dest: &mut [u8]) -> Result<(), Error> {
-        getrandom::fill(dest).map_err(|_| Error::RandomSource)
+    fn fill(&self, dest: &mut [u8]) -> Result<(), SessionCookieError> {
+        getrandom::fill(dest).map_err(|_| SessionCookieError::RandomSource)
     }
 }
 
@@ -76,7 +76,7 @@ pub struct ThreadRandom;
 
 #[cfg(feature = "thread-rng")]
 impl RandomSource for ThreadRandom {
-    fn fill(&self, dest: &mut [u8]) -> Result<(), Error> {
+    fn fill(&self, dest: &mut [u8]) -> Result<(), SessionCookieError> {
         use rand::Rng as _;
         rand::rng().fill_bytes(dest);
         Ok(())
@@ -84,7 +84,9 @@ impl RandomSource for ThreadRandom {
 }
 
 /// Fill an array with random bytes.
-pub(crate) fn random_array<const N: usize>(rng: &dyn RandomSource) -> Result<[u8; N], Error> {
+pub(crate) fn random_array<const N: usize>(
+    rng: &dyn RandomSource,
+) -> Result<[u8; N], SessionCookieError> {
     let mut bytes = [0u8; N];
     rng.fill(&mut bytes)?;
     Ok(bytes)

@@ -5,14 +5,14 @@ use std::fmt;
 /// Everything that can go wrong while reading or writing NextAuth cookies.
 ///
 /// Messages never contain secrets, key material, token bytes or claim values, so an error can be
-/// logged as is. [`Error::reason`] gives the stable, machine-readable code used by the shared test
-/// vectors (`decryption_failed`, `expired`, ...).
+/// logged as is. [`SessionCookieError::reason`] gives the stable, machine-readable code used by the
+/// shared test vectors (`decryption_failed`, `expired`, ...).
 ///
 /// When a session fails to decode, the HTTP layer should treat every variant alike ("no session")
 /// so that the answer is no oracle; the variant is for logs and tests.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum SessionCookieError {
     /// The token (or the reassembled cookie value) is empty.
     #[error("the token is empty")]
     EmptyToken,
@@ -120,35 +120,40 @@ pub enum Error {
     CheckValueMissing(&'static str),
 }
 
-impl Error {
+impl SessionCookieError {
     /// The stable reason code of this error, in the vocabulary of the shared test vectors and of
     /// the `nextauth-cookie` CLI.
     pub fn reason(&self) -> &'static str {
         match self {
-            Error::EmptyToken => "empty_token",
-            Error::TokenTooLarge { .. } | Error::MalformedJwe(_) | Error::InvalidChunks(_) => {
-                "malformed_jwe"
+            SessionCookieError::EmptyToken => "empty_token",
+            SessionCookieError::TokenTooLarge { .. }
+            | SessionCookieError::MalformedJwe(_)
+            | SessionCookieError::InvalidChunks(_) => "malformed_jwe",
+            SessionCookieError::AlgorithmNotAllowed { .. }
+            | SessionCookieError::CompressionNotAllowed => "alg_not_allowed",
+            SessionCookieError::NoMatchingSecret => "no_matching_secret",
+            SessionCookieError::DecryptionFailed => "decryption_failed",
+            SessionCookieError::PayloadNotJsonObject => "payload_not_json_object",
+            SessionCookieError::DuplicateMember => "duplicate_member",
+            SessionCookieError::ClaimInvalid(_) | SessionCookieError::ClaimsShape(_) => {
+                "claim_invalid"
             }
-            Error::AlgorithmNotAllowed { .. } | Error::CompressionNotAllowed => "alg_not_allowed",
-            Error::NoMatchingSecret => "no_matching_secret",
-            Error::DecryptionFailed => "decryption_failed",
-            Error::PayloadNotJsonObject => "payload_not_json_object",
-            Error::DuplicateMember => "duplicate_member",
-            Error::ClaimInvalid(_) | Error::ClaimsShape(_) => "claim_invalid",
-            Error::Expired => "expired",
-            Error::NoTokenOrBadHeader => "no_token_or_bad_header",
-            Error::EmptySecret | Error::NoSecret => "invalid_secret",
-            Error::ClaimsNotObject => "payload_not_json_object",
-            Error::RandomSource => "random_source_failed",
-            Error::CheckMissing(_) => "check_missing",
-            Error::CheckProviderMismatch(_) => "check_provider_mismatch",
-            Error::CheckValueMissing(_) => "check_value_missing",
-            Error::UnknownWireFormat | Error::MalformedOrigin => "invalid_setting",
+            SessionCookieError::Expired => "expired",
+            SessionCookieError::NoTokenOrBadHeader => "no_token_or_bad_header",
+            SessionCookieError::EmptySecret | SessionCookieError::NoSecret => "invalid_secret",
+            SessionCookieError::ClaimsNotObject => "payload_not_json_object",
+            SessionCookieError::RandomSource => "random_source_failed",
+            SessionCookieError::CheckMissing(_) => "check_missing",
+            SessionCookieError::CheckProviderMismatch(_) => "check_provider_mismatch",
+            SessionCookieError::CheckValueMissing(_) => "check_value_missing",
+            SessionCookieError::UnknownWireFormat | SessionCookieError::MalformedOrigin => {
+                "invalid_setting"
+            }
         }
     }
 
     pub(crate) fn alg_not_allowed(alg: &str, enc: &str) -> Self {
-        Error::AlgorithmNotAllowed {
+        SessionCookieError::AlgorithmNotAllowed {
             alg: truncate(alg),
             enc: truncate(enc),
         }

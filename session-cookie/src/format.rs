@@ -46,14 +46,14 @@ impl WireFormat {
 }
 
 impl std::str::FromStr for WireFormat {
-    type Err = crate::Error;
+    type Err = crate::SessionCookieError;
 
     /// `v4` or `v5`, as `NEXTAUTH_WIRE_FORMAT` and the edge's `wire_format` spell them.
-    fn from_str(s: &str) -> Result<Self, crate::Error> {
+    fn from_str(s: &str) -> Result<Self, crate::SessionCookieError> {
         match s {
             "v4" => Ok(WireFormat::NextAuthV4),
             "v5" => Ok(WireFormat::AuthJsV5),
-            _ => Err(crate::Error::UnknownWireFormat),
+            _ => Err(crate::SessionCookieError::UnknownWireFormat),
         }
     }
 }

@@ -18,24 +18,24 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::Error;
+use crate::SessionCookieError;
 
 /// Check that `json` is one JSON object whose objects (at any depth) name each member once.
 ///
-/// [`Error::DuplicateMember`] for a repeated name, [`Error::PayloadNotJsonObject`] for anything
-/// that is not a JSON object.
+/// [`SessionCookieError::DuplicateMember`] for a repeated name,
+/// [`SessionCookieError::PayloadNotJsonObject`] for anything that is not a JSON object.
 ///
 /// ```
-/// use session_cookie::{Error, json};
+/// use session_cookie::{SessionCookieError, json};
 ///
 /// assert!(json::ensure_unique_members(br#"{"a":{"b":1,"c":[{"b":2}]}}"#).is_ok());
 /// assert_eq!(
 ///     json::ensure_unique_members(br#"{"exp":1,"exp":2}"#),
-///     Err(Error::DuplicateMember)
+///     Err(SessionCookieError::DuplicateMember)
 /// );
-/// assert_eq!(json::ensure_unique_members(b"[1]"), Err(Error::PayloadNotJsonObject));
+/// assert_eq!(json::ensure_unique_members(b"[1]"), Err(SessionCookieError::PayloadNotJsonObject));
 /// ```
-pub fn ensure_unique_members(json: &[u8]) -> Result<(), Error> {
+pub fn ensure_unique_members(json: &[u8]) -> Result<(), SessionCookieError> {
     let duplicate = Cell::new(false);
     let mut de = serde_json::Deserializer::from_slice(json);
     let result = de
@@ -124,7 +124,7 @@ pub fn replace_lone_surrogates(json: &[u8]) -> Cow<'_, [u8]> {
 /// assert_eq!(map["sub"], "user-1");
 /// assert!(json::object_from_slice(br#"{"a":{"x":1,"x":1}}"#).is_err());
 /// ```
-pub fn object_from_slice(json: &[u8]) -> Result<Map<String, Value>, Error> {
+pub fn object_from_slice(json: &[u8]) -> Result<Map<String, Value>, SessionCookieError> {
     object_from_str(payload_text(json)?)
 }
 
@@ -135,12 +135,12 @@ pub fn object_from_slice(json: &[u8]) -> Result<Map<String, Value>, Error> {
 /// Parsing the `&str` then lets serde_json skip the UTF-8 check it otherwise makes string by
 /// string; one check of the whole payload (an ASCII fast path, word by word) is cheaper than
 /// hundreds of short ones in a large token.
-pub(crate) fn payload_text(json: &[u8]) -> Result<&str, Error> {
-    std::str::from_utf8(json).map_err(|_| Error::PayloadNotJsonObject)
+pub(crate) fn payload_text(json: &[u8]) -> Result<&str, SessionCookieError> {
+    std::str::from_utf8(json).map_err(|_| SessionCookieError::PayloadNotJsonObject)
 }
 
 /// [`object_from_slice`] for text already checked by [`payload_text`].
-pub(crate) fn object_from_str(json: &str) -> Result<Map<String, Value>, Error> {
+pub(crate) fn object_from_str(json: &str) -> Result<Map<String, Value>, SessionCookieError> {
     let duplicate = Cell::new(false);
     let mut de = serde_json::Deserializer::from_str(json);
     let result = de
@@ -150,16 +150,19 @@ pub(crate) fn object_from_str(json: &str) -> Result<Map<String, Value>, Error> {
         .and_then(|value| de.end().map(|()| value));
     match classify(result, &duplicate)? {
         Value::Object(map) => Ok(map),
-        _ => Err(Error::PayloadNotJsonObject),
+        _ => Err(SessionCookieError::PayloadNotJsonObject),
     }
 }
 
-fn classify<T>(result: Result<T, serde_json::Error>, duplicate: &Cell<bool>) -> Result<T, Error> {
+fn classify<T>(
+    result: Result<T, serde_json::Error>,
+    duplicate: &Cell<bool>,
+) -> Result<T, SessionCookieError> {
     result.map_err(|_| {
         if duplicate.get() {
-            Error::DuplicateMember
+            SessionCookieError::DuplicateMember
         } else {
-            Error::PayloadNotJsonObject
+            SessionCookieError::PayloadNotJsonObject
         }
     })
 }
@@ -398,11 +401,14 @@ mod tests {
         ] {
             assert_eq!(
                 ensure_unique_members(json),
-                Err(Error::DuplicateMember),
+                Err(SessionCookieError::DuplicateMember),
                 "{}",
                 String::from_utf8_lossy(json)
             );
-            assert_eq!(object_from_slice(json), Err(Error::DuplicateMember));
+            assert_eq!(
+                object_from_slice(json),
+                Err(SessionCookieError::DuplicateMember)
+            );
         }
     }
 
@@ -425,9 +431,12 @@ mod tests {
         for json in [&b"[]"[..], b"1", b"\"x\"", b"null", b"{} {}", b"{", b""] {
             assert_eq!(
                 ensure_unique_members(json),
-                Err(Error::PayloadNotJsonObject)
+                Err(SessionCookieError::PayloadNotJsonObject)
             );
-            assert_eq!(object_from_slice(json), Err(Error::PayloadNotJsonObject));
+            assert_eq!(
+                object_from_slice(json),
+                Err(SessionCookieError::PayloadNotJsonObject)
+            );
         }
     }
 
@@ -468,7 +477,7 @@ mod tests {
         json.push_str("\"k7\":0}");
         assert_eq!(
             ensure_unique_members(json.as_bytes()),
-            Err(Error::DuplicateMember)
+            Err(SessionCookieError::DuplicateMember)
         );
         let unique = json.replace("\"k7\":0}", "\"z\":0}");
         assert_eq!(object_from_slice(unique.as_bytes()).unwrap().len(), 501);

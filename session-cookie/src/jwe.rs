@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 
 use crate::error::Malformed;
 use crate::kdf::{EncryptionKey, derive_key};
-use crate::{Error, RandomSource, Secrets, WireFormat, b64};
+use crate::{RandomSource, Secrets, SessionCookieError, WireFormat, b64};
 
 /// `{"alg":"dir","enc":"A256GCM"}`, the only header next-auth 4 emits.
 const V4_HEADER_B64: &str = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0";
@@ -76,17 +76,17 @@ impl CbcHs512 {
         aad: &[u8],
         mut ciphertext: Zeroizing<Vec<u8>>,
         tag: &[u8],
-    ) -> Result<Zeroizing<Vec<u8>>, Error> {
+    ) -> Result<Zeroizing<Vec<u8>>, SessionCookieError> {
         let mut mac = self.mac.clone();
         mac_input(&mut mac, aad, iv, &ciphertext);
         mac.verify_truncated_left(tag)
-            .map_err(|_| Error::DecryptionFailed)?;
+            .map_err(|_| SessionCookieError::DecryptionFailed)?;
         if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(16) {
-            return Err(Error::DecryptionFailed);
+            return Err(SessionCookieError::DecryptionFailed);
         }
         let plaintext_len = cbc::Decryptor::<Aes256>::inner_iv_init(self.aes.clone(), iv.into())
             .decrypt_padded::<Pkcs7>(&mut ciphertext)
-            .map_err(|_| Error::DecryptionFailed)?
+            .map_err(|_| SessionCookieError::DecryptionFailed)?
             .len();
         ciphertext.truncate(plaintext_len);
         Ok(ciphertext)
@@ -171,7 +171,7 @@ impl Keyring {
         &self,
         plaintext: &[u8],
         rng: &dyn RandomSource,
-    ) -> Result<String, Error> {
+    ) -> Result<String, SessionCookieError> {
         let keys = &self.keys[0];
         let aad = keys.header_b64.as_bytes();
         match (self.format, &keys.cbc) {
@@ -186,19 +186,23 @@ impl Keyring {
                 let tag = keys
                     .gcm
                     .encrypt_inout_detached(&Nonce::from(iv), aad, buffer.as_mut_slice().into())
-                    .map_err(|_| Error::DecryptionFailed)?;
+                    .map_err(|_| SessionCookieError::DecryptionFailed)?;
                 Ok(assemble(&keys.header_b64, &iv, &buffer, &tag))
             }
         }
     }
 
     /// Decrypt a compact JWE, returning the plaintext.
-    pub(crate) fn decrypt(&self, token: &str, max_len: usize) -> Result<Zeroizing<Vec<u8>>, Error> {
+    pub(crate) fn decrypt(
+        &self,
+        token: &str,
+        max_len: usize,
+    ) -> Result<Zeroizing<Vec<u8>>, SessionCookieError> {
         if token.is_empty() {
-            return Err(Error::EmptyToken);
+            return Err(SessionCookieError::EmptyToken);
         }
         if token.len() > max_len {
-            return Err(Error::TokenTooLarge {
+            return Err(SessionCookieError::TokenTooLarge {
                 len: token.len(),
                 max: max_len,
             });
@@ -212,19 +216,21 @@ impl Keyring {
             segments.next(),
             segments.next(),
         ) else {
-            return Err(Error::MalformedJwe(Malformed::SegmentCount));
+            return Err(SessionCookieError::MalformedJwe(Malformed::SegmentCount));
         };
 
         let (enc, candidates) = self.select_keys(header)?;
         if !encrypted_key.is_empty() {
-            return Err(Error::MalformedJwe(Malformed::UnexpectedEncryptedKey));
+            return Err(SessionCookieError::MalformedJwe(
+                Malformed::UnexpectedEncryptedKey,
+            ));
         }
         // IV and tag are checked before the ciphertext is decoded: they are short, and their
         // lengths are fixed by `enc`.
         let array_error = |wrong_length: Malformed| {
             move |e| match e {
-                b64::ArrayError::Base64 => Error::MalformedJwe(Malformed::Base64),
-                b64::ArrayError::Length => Error::MalformedJwe(wrong_length),
+                b64::ArrayError::Base64 => SessionCookieError::MalformedJwe(Malformed::Base64),
+                b64::ArrayError::Length => SessionCookieError::MalformedJwe(wrong_length),
             }
         };
         let aad = header.as_bytes();
@@ -253,7 +259,7 @@ impl Keyring {
                         return Ok(buffer);
                     }
                 }
-                Err(Error::DecryptionFailed)
+                Err(SessionCookieError::DecryptionFailed)
             }
             Enc::A256CbcHs512 => {
                 let iv: [u8; CBC_IV_LEN] =
@@ -261,14 +267,17 @@ impl Keyring {
                 let tag: [u8; CBC_TAG_LEN] =
                     b64::decode_array(tag).map_err(array_error(Malformed::TagLength))?;
                 let ciphertext_bytes = decode_ciphertext(ciphertext)?;
-                let cbc = candidates[0].cbc.as_ref().ok_or(Error::DecryptionFailed)?;
+                let cbc = candidates[0]
+                    .cbc
+                    .as_ref()
+                    .ok_or(SessionCookieError::DecryptionFailed)?;
                 cbc.open(&iv, aad, ciphertext_bytes, &tag)
             }
         }
     }
 
     /// Parse and gate the protected header, then pick the keys to try.
-    fn select_keys(&self, header_b64: &str) -> Result<(Enc, &[SecretKeys]), Error> {
+    fn select_keys(&self, header_b64: &str) -> Result<(Enc, &[SecretKeys]), SessionCookieError> {
         // Fast path: a header we emit ourselves is recognised by its exact bytes.
         match self.format {
             WireFormat::NextAuthV4 if header_b64 == V4_HEADER_B64 => {
@@ -299,7 +308,7 @@ impl Keyring {
                     });
                     found
                         .map(|i| (enc, &self.keys[i..=i]))
-                        .ok_or(Error::NoMatchingSecret)
+                        .ok_or(SessionCookieError::NoMatchingSecret)
                 }
             },
         }
@@ -308,12 +317,12 @@ impl Keyring {
 
 /// The ciphertext segment's bytes, in a buffer that is zeroed when dropped (it is decrypted in
 /// place).
-fn decode_ciphertext(segment: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
+fn decode_ciphertext(segment: &str) -> Result<Zeroizing<Vec<u8>>, SessionCookieError> {
     let mut bytes = Zeroizing::new(Vec::with_capacity(segment.len() * 3 / 4 + 3));
     if b64::decode_into(segment, &mut bytes) {
         Ok(bytes)
     } else {
-        Err(Error::MalformedJwe(Malformed::Base64))
+        Err(SessionCookieError::MalformedJwe(Malformed::Base64))
     }
 }
 
@@ -355,24 +364,25 @@ fn string_when_present<'de, D: serde::Deserializer<'de>>(
     String::deserialize(deserializer).map(Some)
 }
 
-fn parse_header(header_b64: &str) -> Result<Header, Error> {
-    let bytes = b64::decode(header_b64).ok_or(Error::MalformedJwe(Malformed::Base64))?;
+fn parse_header(header_b64: &str) -> Result<Header, SessionCookieError> {
+    let bytes =
+        b64::decode(header_b64).ok_or(SessionCookieError::MalformedJwe(Malformed::Base64))?;
     // A JOSE header is one JSON object naming each parameter once (serde would fill `Header`
     // from an array by position, and pick either of two `alg`s).
     crate::json::ensure_unique_members(&bytes).map_err(|e| match e {
-        Error::DuplicateMember => e,
-        _ => Error::MalformedJwe(Malformed::Header),
+        SessionCookieError::DuplicateMember => e,
+        _ => SessionCookieError::MalformedJwe(Malformed::Header),
     })?;
-    let header: Header =
-        serde_json::from_slice(&bytes).map_err(|_| Error::MalformedJwe(Malformed::Header))?;
+    let header: Header = serde_json::from_slice(&bytes)
+        .map_err(|_| SessionCookieError::MalformedJwe(Malformed::Header))?;
     if header.crit.is_some() {
-        return Err(Error::MalformedJwe(Malformed::CriticalHeader));
+        return Err(SessionCookieError::MalformedJwe(Malformed::CriticalHeader));
     }
     if header.zip.is_some() {
-        return Err(Error::CompressionNotAllowed);
+        return Err(SessionCookieError::CompressionNotAllowed);
     }
     if header.iss.is_some() || header.sub.is_some() || header.aud.is_some() {
-        return Err(Error::MalformedJwe(Malformed::Header));
+        return Err(SessionCookieError::MalformedJwe(Malformed::Header));
     }
     Ok(header)
 }
@@ -383,17 +393,17 @@ fn parse_header(header_b64: &str) -> Result<Header, Error> {
 /// next-auth 4 passes no allow-list to jose and so also accepts key wrapping, PBES2 and
 /// `A128CBC-HS256`, none of which it emits. `dir` with an `enc` whose key length differs from the
 /// derived 32 bytes is reported as a key-length error, as next-auth does.
-fn gate(format: WireFormat, alg: &str, enc: &str) -> Result<Enc, Error> {
+fn gate(format: WireFormat, alg: &str, enc: &str) -> Result<Enc, SessionCookieError> {
     match (format, alg, enc) {
         (WireFormat::NextAuthV4, "dir", "A256GCM") => Ok(Enc::A256Gcm),
         (
             WireFormat::NextAuthV4,
             "dir",
             "A128GCM" | "A192GCM" | "A192CBC-HS384" | "A256CBC-HS512",
-        ) => Err(Error::MalformedJwe(Malformed::KeyLength)),
+        ) => Err(SessionCookieError::MalformedJwe(Malformed::KeyLength)),
         (WireFormat::AuthJsV5, "dir", "A256CBC-HS512") => Ok(Enc::A256CbcHs512),
         (WireFormat::AuthJsV5, "dir", "A256GCM") => Ok(Enc::A256Gcm),
-        _ => Err(Error::alg_not_allowed(alg, enc)),
+        _ => Err(SessionCookieError::alg_not_allowed(alg, enc)),
     }
 }
 
@@ -448,7 +458,7 @@ mod tests {
             assert!(
                 matches!(
                     parse_header(&b64::encode(header)),
-                    Err(Error::MalformedJwe(Malformed::Header))
+                    Err(SessionCookieError::MalformedJwe(Malformed::Header))
                 ),
                 "{member}"
             );
@@ -470,32 +480,32 @@ mod tests {
         assert!(parse(r#"{"alg":"dir","enc":"A256GCM"}"#).is_ok());
         assert_eq!(
             parse(r#"{"alg":"dir","enc":"A256GCM","enc":"A256GCM"}"#).err(),
-            Some(Error::DuplicateMember)
+            Some(SessionCookieError::DuplicateMember)
         );
         assert_eq!(
             parse(r#"{"alg":"dir","alg":"none","enc":"A256GCM"}"#).err(),
-            Some(Error::DuplicateMember)
+            Some(SessionCookieError::DuplicateMember)
         );
         assert_eq!(
             parse(r#"["dir","A256GCM"]"#).err(),
-            Some(Error::MalformedJwe(Malformed::Header))
+            Some(SessionCookieError::MalformedJwe(Malformed::Header))
         );
         // Present is present: null is not absent (jose refuses these too).
         assert_eq!(
             parse(r#"{"alg":"dir","enc":"A256GCM","zip":null}"#).err(),
-            Some(Error::CompressionNotAllowed)
+            Some(SessionCookieError::CompressionNotAllowed)
         );
         assert_eq!(
             parse(r#"{"alg":"dir","enc":"A256GCM","crit":null}"#).err(),
-            Some(Error::MalformedJwe(Malformed::CriticalHeader))
+            Some(SessionCookieError::MalformedJwe(Malformed::CriticalHeader))
         );
         assert_eq!(
             parse(r#"{"alg":"dir","enc":"A256CBC-HS512","kid":null}"#).err(),
-            Some(Error::MalformedJwe(Malformed::Header))
+            Some(SessionCookieError::MalformedJwe(Malformed::Header))
         );
         assert_eq!(
             parse(r#"{"alg":"dir","enc":"A256CBC-HS512","kid":5}"#).err(),
-            Some(Error::MalformedJwe(Malformed::Header))
+            Some(SessionCookieError::MalformedJwe(Malformed::Header))
         );
         // Header bytes that are not UTF-8, inside a member or outside.
         for bytes in [
@@ -504,7 +514,7 @@ mod tests {
         ] {
             assert_eq!(
                 parse_header(&b64::encode(bytes)).err(),
-                Some(Error::MalformedJwe(Malformed::Header)),
+                Some(SessionCookieError::MalformedJwe(Malformed::Header)),
                 "{bytes:?}"
             );
         }
@@ -557,7 +567,7 @@ mod tests {
         bad_tag[31] ^= 1;
         assert_eq!(
             keys.open(&iv, &aad, Zeroizing::new(ciphertext), &bad_tag),
-            Err(Error::DecryptionFailed)
+            Err(SessionCookieError::DecryptionFailed)
         );
     }
 
@@ -587,7 +597,7 @@ mod tests {
         }
         assert_eq!(
             gate(NextAuthV4, "dir", "A128GCM"),
-            Err(Error::MalformedJwe(Malformed::KeyLength))
+            Err(SessionCookieError::MalformedJwe(Malformed::KeyLength))
         );
     }
 }

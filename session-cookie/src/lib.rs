@@ -40,7 +40,7 @@
 //! for cookie in set_cookie {
 //!     let _header_value: String = cookie.to_string(); // one `Set-Cookie` header each
 //! }
-//! # Ok::<(), session_cookie::Error>(())
+//! # Ok::<(), session_cookie::SessionCookieError>(())
 //! ```
 //!
 //! # What is where
@@ -75,11 +75,11 @@
 //!
 //! | next-auth / Auth.js | this crate |
 //! |---|---|
-//! | v4 decodes any JWE jose 4 supports with a 32-byte key: `A256KW`, `A256GCMKW`, PBES2 (an attacker picks the PBKDF2 cost), `dir` + `A128CBC-HS256` | v4: `dir` + `A256GCM` only; v5: `dir` + `A256CBC-HS512` or `A256GCM`, as Auth.js ([`Error::AlgorithmNotAllowed`]) |
-//! | v4 inflates `zip: "DEF"` payloads (up to 250 kB) | refused ([`Error::CompressionNotAllowed`]) |
+//! | v4 decodes any JWE jose 4 supports with a 32-byte key: `A256KW`, `A256GCMKW`, PBES2 (an attacker picks the PBKDF2 cost), `dir` + `A128CBC-HS256` | v4: `dir` + `A256GCM` only; v5: `dir` + `A256CBC-HS512` or `A256GCM`, as Auth.js ([`SessionCookieError::AlgorithmNotAllowed`]) |
+//! | v4 inflates `zip: "DEF"` payloads (up to 250 kB) | refused ([`SessionCookieError::CompressionNotAllowed`]) |
 //! | v4 decodes base64 leniently (`+`, `/`, junk, spare bits) | canonical unpadded base64url only |
 //! | no size limit | tokens above 32 KiB are refused ([`DEFAULT_MAX_TOKEN_LEN`], adjustable) |
-//! | chunks: every cookie whose name *starts with* the session name is concatenated | only `<name>` and `<name>.<n>`; gaps and an unchunked cookie next to chunks are errors ([`Error::InvalidChunks`]) |
+//! | chunks: every cookie whose name *starts with* the session name is concatenated | only `<name>` and `<name>.<n>`; gaps and an unchunked cookie next to chunks are errors ([`SessionCookieError::InvalidChunks`]) |
 //! | CSRF hash and token compared with `===` | constant-time comparisons; the token must be 64 hex digits |
 //! | no secret rotation in v4 | [`Secrets`] is a list in both formats: encode with the first, decode with any |
 //!
@@ -134,7 +134,7 @@ pub use env::OsRandom;
 #[cfg(feature = "thread-rng")]
 pub use env::ThreadRandom;
 pub use env::{Clock, FixedClock, RandomSource, SystemClock};
-pub use error::{ChunkProblem, Error, Malformed};
+pub use error::{ChunkProblem, Malformed, SessionCookieError};
 pub use format::WireFormat;
 pub use names::CookieNames;
 pub use origin::PublicOrigin;

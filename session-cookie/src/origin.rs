@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::Error;
+use crate::SessionCookieError;
 
 /// `scheme://host[:port]` as the browser sees the site, lower-cased, without a path: the one
 /// origin type of the workspace (auth-core's `NEXTAUTH_URL`, the edge's `public_origin`).
@@ -20,7 +20,7 @@ use crate::Error;
 /// assert!(origin.is_secure());
 /// assert!("ftp://example.com".parse::<PublicOrigin>().is_err());
 /// assert!("https://example.com/path".parse::<PublicOrigin>().is_err());
-/// # Ok::<(), session_cookie::Error>(())
+/// # Ok::<(), session_cookie::SessionCookieError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PublicOrigin {
@@ -32,14 +32,14 @@ impl PublicOrigin {
     /// Parse `http(s)://host[:port]`; one trailing `/` is tolerated, nothing else after the
     /// authority. The host is an ASCII name (punycode for IDNs), an IPv4 or a bracketed IPv6
     /// address; no user info.
-    pub fn parse(origin: &str) -> Result<Self, Error> {
+    pub fn parse(origin: &str) -> Result<Self, SessionCookieError> {
         let lower = origin.to_ascii_lowercase();
         let (secure, authority) = if let Some(rest) = lower.strip_prefix("https://") {
             (true, rest)
         } else if let Some(rest) = lower.strip_prefix("http://") {
             (false, rest)
         } else {
-            return Err(Error::MalformedOrigin);
+            return Err(SessionCookieError::MalformedOrigin);
         };
         let authority = authority.strip_suffix('/').unwrap_or(authority);
         let valid = !authority.is_empty()
@@ -48,7 +48,7 @@ impl PublicOrigin {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
         if !valid {
-            return Err(Error::MalformedOrigin);
+            return Err(SessionCookieError::MalformedOrigin);
         }
         let scheme = if secure { "https" } else { "http" };
         Ok(PublicOrigin {
@@ -76,9 +76,9 @@ impl PublicOrigin {
 }
 
 impl FromStr for PublicOrigin {
-    type Err = Error;
+    type Err = SessionCookieError;
 
-    fn from_str(s: &str) -> Result<Self, Error> {
+    fn from_str(s: &str) -> Result<Self, SessionCookieError> {
         Self::parse(s)
     }
 }
@@ -115,7 +115,7 @@ mod tests {
         ] {
             assert_eq!(
                 PublicOrigin::parse(bad),
-                Err(Error::MalformedOrigin),
+                Err(SessionCookieError::MalformedOrigin),
                 "{bad:?}"
             );
         }

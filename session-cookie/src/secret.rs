@@ -4,7 +4,7 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
-use crate::{Error, WireFormat};
+use crate::{SessionCookieError, WireFormat};
 
 /// One `NEXTAUTH_SECRET` / `AUTH_SECRET` value.
 ///
@@ -15,10 +15,10 @@ pub struct AuthSecret(Zeroizing<String>);
 
 impl AuthSecret {
     /// Wrap a secret. Empty secrets are refused, as next-auth's HKDF refuses them.
-    pub fn new(secret: impl Into<String>) -> Result<Self, Error> {
+    pub fn new(secret: impl Into<String>) -> Result<Self, SessionCookieError> {
         let secret = Zeroizing::new(secret.into());
         if secret.is_empty() {
-            return Err(Error::EmptySecret);
+            return Err(SessionCookieError::EmptySecret);
         }
         Ok(AuthSecret(secret))
     }
@@ -47,7 +47,7 @@ pub struct Secrets(Vec<AuthSecret>);
 
 impl Secrets {
     /// A list of secrets, newest first. Fails if the list is empty or any secret is empty.
-    pub fn new<I, S>(secrets: I) -> Result<Self, Error>
+    pub fn new<I, S>(secrets: I) -> Result<Self, SessionCookieError>
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
@@ -57,13 +57,13 @@ impl Secrets {
             .map(AuthSecret::new)
             .collect::<Result<Vec<_>, _>>()?;
         if list.is_empty() {
-            return Err(Error::NoSecret);
+            return Err(SessionCookieError::NoSecret);
         }
         Ok(Secrets(list))
     }
 
     /// A single secret.
-    pub fn single(secret: impl Into<String>) -> Result<Self, Error> {
+    pub fn single(secret: impl Into<String>) -> Result<Self, SessionCookieError> {
         Ok(Secrets(vec![AuthSecret::new(secret)?]))
     }
 
@@ -129,12 +129,18 @@ mod tests {
 
     #[test]
     fn empty_is_refused() {
-        assert_eq!(AuthSecret::new("").unwrap_err(), Error::EmptySecret);
+        assert_eq!(
+            AuthSecret::new("").unwrap_err(),
+            SessionCookieError::EmptySecret
+        );
         assert_eq!(
             Secrets::new(Vec::<String>::new()).unwrap_err(),
-            Error::NoSecret
+            SessionCookieError::NoSecret
         );
-        assert_eq!(Secrets::new(["a", ""]).unwrap_err(), Error::EmptySecret);
+        assert_eq!(
+            Secrets::new(["a", ""]).unwrap_err(),
+            SessionCookieError::EmptySecret
+        );
     }
 
     #[test]

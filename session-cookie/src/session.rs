@@ -21,8 +21,8 @@ use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 
 use crate::{
-    CookieNames, Error, RandomSource, RequestCookies, Secrets, SessionClaims, SessionCookie,
-    SetCookie, TokenCodec, WireFormat,
+    CookieNames, RandomSource, RequestCookies, Secrets, SessionClaims, SessionCookie,
+    SessionCookieError, SetCookie, TokenCodec, WireFormat,
 };
 
 /// Reads, writes and clears the session cookie of requests.
@@ -50,7 +50,7 @@ use crate::{
 /// assert_eq!(user.unwrap().sub, "user-1");
 /// // The same cookie on an http request is no session at all.
 /// assert!(reader.read_as::<User>(&cookies, false, now)?.is_none());
-/// # Ok::<(), session_cookie::Error>(())
+/// # Ok::<(), session_cookie::SessionCookieError>(())
 /// ```
 #[derive(Clone)]
 pub struct SessionReader {
@@ -167,7 +167,7 @@ impl SessionReader {
         cookies: &RequestCookies<'_>,
         secure: bool,
         now: OffsetDateTime,
-    ) -> Result<Option<T>, Error> {
+    ) -> Result<Option<T>, SessionCookieError> {
         self.read_with(cookies, secure, |codec, token| codec.decode_as(token, now))
     }
 
@@ -176,8 +176,8 @@ impl SessionReader {
         &self,
         cookies: &RequestCookies<'_>,
         secure: bool,
-        decode: impl FnOnce(&TokenCodec, &str) -> Result<T, Error>,
-    ) -> Result<Option<T>, Error> {
+        decode: impl FnOnce(&TokenCodec, &str) -> Result<T, SessionCookieError>,
+    ) -> Result<Option<T>, SessionCookieError> {
         for index in 0..self.formats.len() {
             let slot = self.slot(index, secure);
             if let Some(token) = SessionCookie::from_request(cookies, &slot.names).token()? {
@@ -193,7 +193,7 @@ impl SessionReader {
         cookies: &RequestCookies<'_>,
         secure: bool,
         now: OffsetDateTime,
-    ) -> Result<Option<SessionClaims>, Error> {
+    ) -> Result<Option<SessionClaims>, SessionCookieError> {
         // `TokenCodec::decode`: the same rules as `read_as`, in one pass.
         self.read_with(cookies, secure, |codec, token| codec.decode(token, now))
     }
@@ -205,7 +205,7 @@ impl SessionReader {
         token: &str,
         secure: bool,
         now: OffsetDateTime,
-    ) -> Result<T, Error> {
+    ) -> Result<T, SessionCookieError> {
         self.codec(secure).decode_as(token, now)
     }
 
@@ -217,7 +217,7 @@ impl SessionReader {
         secure: bool,
         now: OffsetDateTime,
         rng: &dyn RandomSource,
-    ) -> Result<String, Error> {
+    ) -> Result<String, SessionCookieError> {
         self.codec(secure).encode(claims, now, rng)
     }
 

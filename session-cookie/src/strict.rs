@@ -19,7 +19,7 @@ use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use crate::Error;
+use crate::SessionCookieError;
 use crate::json::{Name, SeenNames, TimeClaims, check_value, time_value};
 
 /// What the adaptor found besides the caller's value.
@@ -30,15 +30,15 @@ struct Findings {
     times: std::cell::RefCell<TimeClaims>,
 }
 
-/// Deserialize `T` from `json`: [`Error::DuplicateMember`] for a repeated name anywhere,
-/// [`Error::PayloadNotJsonObject`] unless the top level is an object; `T`'s own mismatch
-/// otherwise comes back as the serde error (the caller decides after the time check).
+/// Deserialize `T` from `json`: [`SessionCookieError::DuplicateMember`] for a repeated name
+/// anywhere, [`SessionCookieError::PayloadNotJsonObject`] unless the top level is an object; `T`'s
+/// own mismatch otherwise comes back as the serde error (the caller decides after the time check).
 ///
 /// `json` is text: the caller checks UTF-8 once for the whole payload, so that serde_json need
 /// not check it again string by string (see [`crate::json::payload_text`]).
 pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(
     json: &'de str,
-) -> Result<(Result<T, serde_json::Error>, TimeClaims), Error> {
+) -> Result<(Result<T, serde_json::Error>, TimeClaims), SessionCookieError> {
     let findings = Findings::default();
     let mut inner = serde_json::Deserializer::from_str(json);
     let result = T::deserialize(Strict {
@@ -48,10 +48,10 @@ pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(
     })
     .and_then(|value| inner.end().map(|()| value));
     if findings.duplicate.get() {
-        return Err(Error::DuplicateMember);
+        return Err(SessionCookieError::DuplicateMember);
     }
     if !findings.saw_object.get() {
-        return Err(Error::PayloadNotJsonObject);
+        return Err(SessionCookieError::PayloadNotJsonObject);
     }
     Ok((result, findings.times.into_inner()))
 }
@@ -443,12 +443,15 @@ mod tests {
             r#"{"sub":"u","exp":{"a":1,"a":2}}"#,
         ] {
             assert!(
-                matches!(from_str::<View<'_>>(json), Err(Error::DuplicateMember)),
+                matches!(
+                    from_str::<View<'_>>(json),
+                    Err(SessionCookieError::DuplicateMember)
+                ),
                 "{json}"
             );
             assert!(matches!(
                 from_str::<Map<String, Value>>(json),
-                Err(Error::DuplicateMember)
+                Err(SessionCookieError::DuplicateMember)
             ));
         }
     }
@@ -458,7 +461,7 @@ mod tests {
         for json in ["[]", "1", "null", "\"x\""] {
             assert!(matches!(
                 from_str::<Map<String, Value>>(json),
-                Err(Error::PayloadNotJsonObject)
+                Err(SessionCookieError::PayloadNotJsonObject)
             ));
         }
         let (trailing, _) = from_str::<Map<String, Value>>("{} x").unwrap();

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use session_cookie::kdf::derive_key;
 use session_cookie::time::OffsetDateTime;
 use session_cookie::{
-    CookieNames, Error, OsRandom, Secrets, SessionClaims, TokenCodec, WireFormat,
+    CookieNames, OsRandom, Secrets, SessionClaims, SessionCookieError, TokenCodec, WireFormat,
 };
 
 const SECRET: &str = "josekit-oracle-secret";
@@ -131,7 +131,10 @@ fn we_decrypt_josekit_tokens() {
     assert_eq!(v5.decode(&gcm, now()).unwrap(), claims);
     // A kid naming no configured secret.
     let stranger = josekit_token(true, "A256CBC-HS512", &long, &claims, Some("someone-else"));
-    assert_eq!(v5.decode(&stranger, now()), Err(Error::NoMatchingSecret));
+    assert_eq!(
+        v5.decode(&stranger, now()),
+        Err(SessionCookieError::NoMatchingSecret)
+    );
 }
 
 #[test]
@@ -141,5 +144,8 @@ fn key_wrapping_is_refused_even_with_the_right_key() {
     let key = key_for(WireFormat::NextAuthV4, "", 32);
     let token = josekit_token(false, "A256GCM", &key, &sample_claims(), None);
     let err = v4.decode(&token, now()).unwrap_err();
-    assert!(matches!(err, Error::AlgorithmNotAllowed { .. }), "{err}");
+    assert!(
+        matches!(err, SessionCookieError::AlgorithmNotAllowed { .. }),
+        "{err}"
+    );
 }

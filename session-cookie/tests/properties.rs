@@ -211,7 +211,11 @@ proptest! {
         let mut claims = SessionClaims::new();
         claims.insert("big", "a".repeat(session_cookie::DEFAULT_MAX_TOKEN_LEN + extra));
         let err = codec.encode(&mut claims, now(), &OsRandom).unwrap_err();
-        prop_assert!(matches!(err, session_cookie::Error::TokenTooLarge { .. }), "{}", err);
+        prop_assert!(
+            matches!(err, session_cookie::SessionCookieError::TokenTooLarge { .. }),
+            "{}",
+            err
+        );
     }
 
     #[test]

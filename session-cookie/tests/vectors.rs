@@ -13,8 +13,8 @@ use serde_json::{Map, Value};
 use session_cookie::kdf::derive_key;
 use session_cookie::time::OffsetDateTime;
 use session_cookie::{
-    AuthSecret, CheckKind, CookieNames, CsrfProtection, Error, OAuthChecks, OsRandom,
-    RequestCookies, Secrets, SessionClaims, SessionCookie, SetCookie, TokenCodec, WireFormat,
+    AuthSecret, CheckKind, CookieNames, CsrfProtection, OAuthChecks, OsRandom, RequestCookies,
+    Secrets, SessionClaims, SessionCookie, SessionCookieError, SetCookie, TokenCodec, WireFormat,
     bearer_token,
 };
 
@@ -95,7 +95,7 @@ fn hkdf_keys() {
 }
 
 /// What a decode case feeds in: a bare token, request cookies, or an Authorization header.
-fn decode_case(case: &Value, format: WireFormat) -> Result<SessionClaims, Error> {
+fn decode_case(case: &Value, format: WireFormat) -> Result<SessionClaims, SessionCookieError> {
     let secrets = secrets_of(&case["secret"]);
     let salt = case["salt"].as_str().unwrap();
     let now = at(&case["now"]);
@@ -120,7 +120,9 @@ fn decode_case(case: &Value, format: WireFormat) -> Result<SessionClaims, Error>
         let names = CookieNames::new(format, secure);
         let cookies = RequestCookies::parse(header);
         let session = SessionCookie::from_request(&cookies, &names);
-        let token = session.token()?.ok_or(Error::NoTokenOrBadHeader)?;
+        let token = session
+            .token()?
+            .ok_or(SessionCookieError::NoTokenOrBadHeader)?;
         if let Some(expected) = case["reassembled_token"].as_str() {
             // Where next-auth's reassembly is meaningful, ours must agree with it.
             if case["expected"]["valid"] == Value::Bool(true) {
@@ -190,16 +192,19 @@ fn strict_rejections_name_their_cause() {
     };
     assert!(matches!(
         reason("alg_A256KW_accepted"),
-        Error::AlgorithmNotAllowed { .. }
+        SessionCookieError::AlgorithmNotAllowed { .. }
     ));
     assert!(matches!(
         reason("enc_A128CBC_HS256_accepted"),
-        Error::AlgorithmNotAllowed { .. }
+        SessionCookieError::AlgorithmNotAllowed { .. }
     ));
-    assert_eq!(reason("zip_DEF_accepted"), Error::CompressionNotAllowed);
+    assert_eq!(
+        reason("zip_DEF_accepted"),
+        SessionCookieError::CompressionNotAllowed
+    );
     assert_eq!(
         reason("noncanonical_base64_tag_accepted"),
-        Error::MalformedJwe(session_cookie::Malformed::Base64)
+        SessionCookieError::MalformedJwe(session_cookie::Malformed::Base64)
     );
 }
 
@@ -254,7 +259,7 @@ fn session_chunking() {
             let bare = case["request_cookies"][name].as_str().unwrap();
             assert_eq!(
                 session.token(),
-                Err(session_cookie::Error::InvalidChunks(
+                Err(session_cookie::SessionCookieError::InvalidChunks(
                     session_cookie::ChunkProblem::ForeignPrefixed
                 )),
                 "{id}"
@@ -470,13 +475,13 @@ fn oauth_check_cookies() {
         let wrong = of("use_wrong_provider");
         assert_eq!(
             checks.open(CheckKind::State, &cookies, "github", at(&wrong["now"])),
-            Err(Error::CheckProviderMismatch("state"))
+            Err(SessionCookieError::CheckProviderMismatch("state"))
         );
         let expired = of("use_expired");
         for kind in kinds {
             assert_eq!(
                 checks.open(kind, &cookies, "cognito", at(&expired["now"])),
-                Err(Error::Expired)
+                Err(SessionCookieError::Expired)
             );
         }
 

@@ -100,7 +100,9 @@ pub(crate) async fn complete(ctx: &Ctx<'_>) -> Reply {
         Ok(SignInDecision::Allow) => {}
         Ok(SignInDecision::Deny) => return ctx.fail(Failure::AccessDenied),
         Ok(SignInDecision::Redirect(url)) => return Reply::redirect(url).with_cookies(cleared),
-        Err(crate::Error::Callback(message)) => return ctx.fail(Failure::CallbackMessage(message)),
+        Err(crate::AuthError::Callback(message)) => {
+            return ctx.fail(Failure::CallbackMessage(message));
+        }
         Err(e) => {
             tracing::error!(error = %e, "sign_in callback failed");
             return ctx.fail(Failure::AccessDenied);

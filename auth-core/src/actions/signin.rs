@@ -52,7 +52,7 @@ pub(crate) async fn start(ctx: &Ctx<'_>) -> Reply {
 
     // Creation order as next-auth: state, PKCE, nonce.
     let enabled = provider.checks(ctx.format());
-    let created: Result<(), session_cookie::Error> = (|| {
+    let created: Result<(), session_cookie::SessionCookieError> = (|| {
         for kind in [
             CheckKind::State,
             CheckKind::PkceCodeVerifier,

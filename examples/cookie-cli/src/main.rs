@@ -28,8 +28,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use session_cookie::time::OffsetDateTime;
 use session_cookie::{
-    Clock, CookieNames, Error, OsRandom, RequestCookies, Secrets, SessionClaims, SessionReader,
-    SystemClock, TokenCodec, WireFormat,
+    Clock, CookieNames, OsRandom, RequestCookies, Secrets, SessionClaims, SessionCookieError,
+    SessionReader, SystemClock, TokenCodec, WireFormat,
 };
 
 #[derive(Parser)]
@@ -70,7 +70,8 @@ struct Common {
     /// `--cookie-header` is always read with the default, as every tier reads it).
     #[arg(long)]
     salt: Option<String>,
-    /// The secure (https) cookie names: __Secure-next-auth.session-token / __Secure-authjs.session-token.
+    /// The secure (https) cookie names: __Secure-next-auth.session-token /
+    /// __Secure-authjs.session-token.
     #[arg(long)]
     secure: bool,
     /// Pretend the time is this many seconds after the Unix epoch.
@@ -108,8 +109,8 @@ struct EncodeArgs {
 /// A failure: the reason code for the `error:` line.
 struct Failure(&'static str);
 
-impl From<Error> for Failure {
-    fn from(e: Error) -> Self {
+impl From<SessionCookieError> for Failure {
+    fn from(e: SessionCookieError) -> Self {
         Failure(e.reason())
     }
 }
@@ -203,7 +204,7 @@ fn decode(args: DecodeArgs, stdin: &mut dyn BufRead) -> Result<String, Failure> 
             let cookies = RequestCookies::parse_all_bytes([header.as_encoded_bytes()]);
             reader
                 .read(&cookies, names.secure(), now)?
-                .ok_or(Error::NoTokenOrBadHeader)?
+                .ok_or(SessionCookieError::NoTokenOrBadHeader)?
         }
         (None, None) => return Err(Failure("no_token_or_bad_header")),
     };

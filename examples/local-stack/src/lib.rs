@@ -20,7 +20,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use auth_core::axum::{RequireSession, Session};
 use auth_core::session_cookie::{SessionClaims, parse_flag};
-use auth_core::{AuthConfigBuilder, AuthHandler, Error};
+use auth_core::{AuthConfigBuilder, AuthError, AuthHandler};
 use axum::extract::FromRef;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -81,7 +81,10 @@ async fn admin(
         .map_err(|_| http::StatusCode::FORBIDDEN)
 }
 
-fn flag(lookup: &impl Fn(&str) -> Option<String>, variable: &'static str) -> Result<bool, Error> {
+fn flag(
+    lookup: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+) -> Result<bool, AuthError> {
     match lookup(variable)
         .as_deref()
         .filter(|v| !v.trim().is_empty())
@@ -89,7 +92,7 @@ fn flag(lookup: &impl Fn(&str) -> Option<String>, variable: &'static str) -> Res
     {
         None => Ok(false),
         Some(Some(flag)) => Ok(flag),
-        Some(None) => Err(Error::MalformedVariable {
+        Some(None) => Err(AuthError::MalformedVariable {
             variable,
             problem: "expected true or false".into(),
         }),
@@ -152,7 +155,7 @@ pub fn auth_from_env(lookup: &impl Fn(&str) -> Option<String>) -> Result<AppStat
 
 /// `HOSTNAME`:`PORT`, the address Next.js's standalone server listens on (default
 /// `127.0.0.1:3000`). `localhost` means `127.0.0.1`.
-pub fn listen_address(lookup: &impl Fn(&str) -> Option<String>) -> Result<SocketAddr, Error> {
+pub fn listen_address(lookup: &impl Fn(&str) -> Option<String>) -> Result<SocketAddr, AuthError> {
     let host = lookup("HOSTNAME")
         .map(|h| h.trim().to_owned())
         .filter(|h| !h.is_empty());
@@ -161,7 +164,7 @@ pub fn listen_address(lookup: &impl Fn(&str) -> Option<String>) -> Result<Socket
         Some(host) => {
             host.trim_matches(['[', ']'])
                 .parse()
-                .map_err(|_| Error::MalformedVariable {
+                .map_err(|_| AuthError::MalformedVariable {
                     variable: "HOSTNAME",
                     problem: "expected an IP address or localhost".into(),
                 })?
@@ -172,7 +175,7 @@ pub fn listen_address(lookup: &impl Fn(&str) -> Option<String>) -> Result<Socket
         .filter(|p| !p.is_empty())
     {
         None => 3000,
-        Some(port) => port.parse().map_err(|_| Error::MalformedVariable {
+        Some(port) => port.parse().map_err(|_| AuthError::MalformedVariable {
             variable: "PORT",
             problem: "expected a port number (0-65535)".into(),
         })?,
@@ -181,7 +184,7 @@ pub fn listen_address(lookup: &impl Fn(&str) -> Option<String>) -> Result<Socket
 }
 
 /// `LOCAL_STACK_ALLOW_NON_LOOPBACK`: the explicit opt-in to listen beyond loopback.
-pub fn allow_non_loopback(lookup: &impl Fn(&str) -> Option<String>) -> Result<bool, Error> {
+pub fn allow_non_loopback(lookup: &impl Fn(&str) -> Option<String>) -> Result<bool, AuthError> {
     flag(lookup, "LOCAL_STACK_ALLOW_NON_LOOPBACK")
 }
 

@@ -289,6 +289,23 @@ mod tests {
             // braces inside strings are just text.
             for (json, ok) in [
                 (format!(r#"{{"sub":"a","exp":{future},"x":"\q"}}"#), false),
+                // Beyond f64, or deeper than serde_json reads, wherever it sits.
+                (
+                    format!(r#"{{"sub":"a","exp":{future},"x":[1e400]}}"#),
+                    false,
+                ),
+                (
+                    format!(
+                        r#"{{"sub":"a","exp":{future},"x":{}}}"#,
+                        "[".repeat(130) + &"]".repeat(130)
+                    ),
+                    false,
+                ),
+                // Half an emoji in a skipped list: read as U+FFFD by both.
+                (
+                    format!(r#"{{"sub":"a","exp":{future},"x":["\ud83d"]}}"#),
+                    true,
+                ),
                 (
                     format!(r#"{{"sub":"a","exp":{future},"x":["{{}}",{{"a":"}}"}}]}}"#),
                     true,

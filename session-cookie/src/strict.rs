@@ -171,17 +171,14 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<'_, D> {
         self.inner.deserialize_enum(name, variants, wrapped)
     }
 
-    /// A value the caller skips is still checked: serde_json skips it at full speed (no visitor
-    /// call per item, as for `IgnoredAny`) and hands back its text, and only a value with an
-    /// object in it is walked again to check its names. A large claim the caller does not read,
-    /// such as a list of groups, then costs what it cost before the check existed.
+    /// A value the caller skips is still walked, in place, so that it is judged as a full decode
+    /// judges it: its objects' names, its numbers (one beyond `f64` is refused) and its depth
+    /// (serde_json's recursion limit counts the levels around it). Skipping it as raw text
+    /// instead, as `IgnoredAny` does, is cheaper for a large list of groups, but accepts
+    /// `1e400` and 200 levels of nesting, which the untyped readers refuse: the differential
+    /// suite caught the edge gate disagreeing with the session route that way.
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        let skipped = <&serde_json::value::RawValue as de::Deserialize>::deserialize(self.inner)?;
-        let text = skipped.get();
-        if memchr::memchr(b'{', text.as_bytes()).is_some() {
-            let mut walk = serde_json::Deserializer::from_str(text);
-            check_value(&mut walk, &self.findings.duplicate).map_err(de::Error::custom)?;
-        }
+        check_value(self.inner, &self.findings.duplicate)?;
         visitor.visit_unit()
     }
 }
@@ -453,6 +450,38 @@ mod tests {
                 from_str::<Map<String, Value>>(json),
                 Err(SessionCookieError::DuplicateMember)
             ));
+        }
+    }
+
+    #[test]
+    fn a_skipped_value_is_judged_as_a_full_decode_judges_it() {
+        #[derive(serde::Deserialize)]
+        struct Sub {
+            #[allow(dead_code)]
+            sub: String,
+        }
+        let deep = |levels: usize| format!("{}{}", "[".repeat(levels), "]".repeat(levels));
+        for skipped in [
+            "1e400".to_owned(),
+            "9".repeat(400),
+            "[\"a\",1e400]".to_owned(),
+            deep(127),
+            format!("[[{}]]", deep(125)),
+            r#"["a",{"b":1,"b":2}]"#.to_owned(),
+            r#"["a\q"]"#.to_owned(),
+            r#"["a", "b" , "c""#.to_owned(),
+            deep(40),
+            r#"["x\"y","\\",[]]"#.to_owned(),
+            r#"[ ]"#.to_owned(),
+        ] {
+            let json = format!(r#"{{"sub":"u","skipped":{skipped}}}"#);
+            let full = from_str::<Map<String, Value>>(&json).map(|(v, _)| v.is_ok());
+            let typed = from_str::<Sub>(&json).map(|(v, _)| v.is_ok());
+            assert_eq!(
+                matches!(typed, Ok(true)),
+                matches!(full, Ok(true)),
+                "{json}: the typed view judges a skipped value as the full decode does"
+            );
         }
     }
 

@@ -146,6 +146,28 @@ fn encode_then_decode_through_a_cookie_header() {
         assert_eq!(payload["sub"], "user-1");
         assert_eq!(payload["exp"], 1_767_225_660);
 
+        // A neighbour cookie whose value is not UTF-8 (a browser sends such bytes) is skipped
+        // alone: the header is taken as bytes, not refused as an argument.
+        {
+            use std::os::unix::ffi::OsStrExt as _;
+            let mut raw = b"other=\xff\xfe; ".to_vec();
+            raw.extend_from_slice(header.join("; ").as_bytes());
+            let out = bin()
+                .arg("decode")
+                .arg("--cookie-header")
+                .arg(std::ffi::OsStr::from_bytes(&raw))
+                .args(&common)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let payload: Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(payload["sub"], "user-1");
+        }
+
         // 76 s later (beyond the 15 s tolerance) it has expired.
         let mut args = vec!["decode".to_owned(), "--token".into(), token];
         args.extend([

@@ -8,14 +8,14 @@ backup=$(mktemp -d)
 # Restore exactly the files copied here (a glob once dropped auth-core's callback.rs into
 # cognito-provider/src/).
 restore() {
-  for f in id_token jwt jwks provider; do
+  for f in id_token jwt jwks provider verifier; do
     cp "$backup/$f.rs" "cognito-provider/src/$f.rs" 2>/dev/null || true
   done
   cp "$backup/callback.rs" auth-core/src/actions/callback.rs 2>/dev/null || true
   rm -rf "$backup"
 }
 trap restore EXIT
-cp cognito-provider/src/{id_token,jwt,jwks,provider}.rs "$backup"/
+cp cognito-provider/src/{id_token,jwt,jwks,provider,verifier}.rs "$backup"/
 cp auth-core/src/actions/callback.rs "$backup"/callback.rs
 missed=0
 mutate() { # file, text to replace, replacement, label
@@ -35,13 +35,19 @@ PY
   cp "$original" "$file"
 }
 mutate cognito-provider/src/jwt.rs 'if header.alg != "RS256" {' 'if false {' "alg allow-list (RS256 only)"
-mutate cognito-provider/src/jwt.rs '.map_err(|_| Error::InvalidSignature),' '.or(Ok(())),' "signature verification"
+mutate cognito-provider/src/jwt.rs '.map_err(|_| CognitoError::InvalidSignature),' '.or(Ok(())),' "signature verification"
 mutate cognito-provider/src/id_token.rs '    check_issuer(&claims, cognito.issuer())?;' '' "iss"
 mutate cognito-provider/src/id_token.rs '    check_audience(&claims, &[cognito.client_id()])?;' '' "aud"
 mutate cognito-provider/src/id_token.rs '    check_token_use(&claims, "id")?;' '' "token_use"
-mutate cognito-provider/src/id_token.rs '            return Err(Error::NonceMismatch);' '' "nonce"
-mutate cognito-provider/src/jwt.rs '        Some(exp) if exp.saturating_add(leeway) <= now => return Err(Error::Expired),' '' "exp"
-mutate cognito-provider/src/jwt.rs 'if seconds(claims, "iat")?.is_some_and(|iat| iat > now.saturating_add(leeway)) {' 'if false {' "iat"
+mutate cognito-provider/src/id_token.rs '            return Err(CognitoError::NonceMismatch);' '' "nonce"
+mutate cognito-provider/src/id_token.rs '    if !claims.contains_key("iat") {' '    if false {' "id_token iat required"
+mutate cognito-provider/src/jwt.rs 'Some(exp) if exp + leeway < now => return Err(CognitoError::Expired),' '' "exp"
+mutate cognito-provider/src/jwt.rs 'if seconds(claims, "nbf")?.is_some_and(|nbf| nbf - leeway > now) {' 'if false {' "nbf"
+mutate cognito-provider/src/jwks.rs '        if !well_formed {' '        if false {' "one malformed key refuses the key set"
+mutate cognito-provider/src/jwks.rs '        if usable {' '        if true {' "a key unfit for RS256 (kty, use, alg, n, e) is not used"
+mutate cognito-provider/src/verifier.rs '            Some(iss) if inner.accepted_issuers.iter().any(|ours| ours == iss) => {}' '            Some(_) => {}' "verifier iss"
+mutate cognito-provider/src/verifier.rs '            Some(client) if inner.client_ids.iter().any(|ours| ours == client) => {}' '            Some(_) => {}' "verifier client (aud / client_id)"
+mutate cognito-provider/src/verifier.rs '        if !aud_ok {' '        if false {' "verifier aud type"
 mutate cognito-provider/src/jwks.rs 'if last.is_some_and(|at| at.elapsed() < self.min_interval) {
             return Ok(None);' 'if false {
             return Ok(None);' "unknown-kid refetch rate limit"

@@ -27,6 +27,16 @@ fn run(args: &[String], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// The payload a successful `decode` printed (the failure's stderr otherwise).
+fn decoded(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 fn vectors(name: &str) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/vectors")
@@ -136,13 +146,7 @@ fn encode_then_decode_through_a_cookie_header() {
             header.join("; "),
         ];
         args.extend(common.clone());
-        let out = run(&args, None);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let payload: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let payload = decoded(&run(&args, None));
         assert_eq!(payload["sub"], "user-1");
         assert_eq!(payload["exp"], 1_767_225_660);
 
@@ -159,13 +163,7 @@ fn encode_then_decode_through_a_cookie_header() {
                 .args(&common)
                 .output()
                 .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let payload: Value = serde_json::from_slice(&out.stdout).unwrap();
-            assert_eq!(payload["sub"], "user-1");
+            assert_eq!(decoded(&out)["sub"], "user-1");
         }
 
         // 76 s later (beyond the 15 s tolerance) it has expired.

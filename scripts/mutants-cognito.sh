@@ -36,7 +36,7 @@ PY
 }
 mutate cognito-provider/src/jwt.rs 'if header.alg != "RS256" {' 'if false {' "alg allow-list (RS256 only)"
 mutate cognito-provider/src/jwt.rs '.map_err(|_| CognitoError::InvalidSignature),' '.or(Ok(())),' "signature verification"
-mutate cognito-provider/src/id_token.rs '    check_issuer(&claims, cognito.issuer())?;' '' "iss"
+mutate cognito-provider/src/id_token.rs '    check_issuer(&claims, &[cognito.issuer()])?;' '' "iss"
 mutate cognito-provider/src/id_token.rs '    check_audience(&claims, &[cognito.client_id()])?;' '' "aud"
 mutate cognito-provider/src/id_token.rs '    check_token_use(&claims, "id")?;' '' "token_use"
 mutate cognito-provider/src/id_token.rs '            return Err(CognitoError::NonceMismatch);' '' "nonce"
@@ -45,9 +45,9 @@ mutate cognito-provider/src/jwt.rs 'Some(exp) if exp + leeway < now => return Er
 mutate cognito-provider/src/jwt.rs 'if seconds(claims, "nbf")?.is_some_and(|nbf| nbf - leeway > now) {' 'if false {' "nbf"
 mutate cognito-provider/src/jwks.rs '        if !well_formed {' '        if false {' "one malformed key refuses the key set"
 mutate cognito-provider/src/jwks.rs '        if usable {' '        if true {' "a key unfit for RS256 (kty, use, alg, n, e) is not used"
-mutate cognito-provider/src/verifier.rs '            Some(iss) if inner.accepted_issuers.iter().any(|ours| ours == iss) => {}' '            Some(_) => {}' "verifier iss"
+mutate cognito-provider/src/id_token.rs '        Some(iss) if issuers.iter().any(|ours| ours.as_ref() == iss) => Ok(()),' '        Some(_) => Ok(()),' "iss among the accepted issuers"
 mutate cognito-provider/src/verifier.rs '            Some(client) if inner.client_ids.iter().any(|ours| ours == client) => {}' '            Some(_) => {}' "verifier client (aud / client_id)"
-mutate cognito-provider/src/verifier.rs '        if !aud_ok {' '        if false {' "verifier aud type"
+mutate cognito-provider/src/id_token.rs '.is_some_and(|v| !v.is_string() && !string_list(v))' '.is_some_and(|_| false)' "aud type"
 mutate cognito-provider/src/jwks.rs 'if last.is_some_and(|at| at.elapsed() < self.min_interval) {
             return Ok(None);' 'if false {
             return Ok(None);' "unknown-kid refetch rate limit"

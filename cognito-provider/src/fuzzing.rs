@@ -41,7 +41,7 @@ fn claim_checks(
     client_id: &str,
     now: i64,
 ) -> Result<(), CognitoError> {
-    check_issuer(claims, issuer)?;
+    check_issuer(claims, &[issuer])?;
     check_token_use(claims, "id").or_else(|_| check_token_use(claims, "access"))?;
     check_audience(claims, &[client_id])?;
     jwt::check_times(claims, now, crate::DEFAULT_LEEWAY_SECS, true)?;

@@ -21,7 +21,7 @@ pub(crate) async fn verify(
         .verify_signature(cognito.jwks().await?, &cognito.inner.http)
         .await?;
     let claims = token.claims;
-    check_issuer(&claims, cognito.issuer())?;
+    check_issuer(&claims, &[cognito.issuer()])?;
     check_audience(&claims, &[cognito.client_id()])?;
     check_token_use(&claims, "id")?;
     jwt::check_times(&claims, cognito.now(), cognito.inner.leeway_secs, true)?;
@@ -47,9 +47,14 @@ pub(crate) async fn verify(
     Ok(claims)
 }
 
-pub(crate) fn check_issuer(claims: &Map<String, Value>, issuer: &str) -> Result<(), CognitoError> {
+/// `iss` is one of `issuers` (the sign-in flow knows one; the verifier also accepts the pool's
+/// issuer in AWS's global format).
+pub(crate) fn check_issuer<S: AsRef<str>>(
+    claims: &Map<String, Value>,
+    issuers: &[S],
+) -> Result<(), CognitoError> {
     match claims.get("iss").and_then(Value::as_str) {
-        Some(iss) if iss == issuer => Ok(()),
+        Some(iss) if issuers.iter().any(|ours| ours.as_ref() == iss) => Ok(()),
         _ => Err(CognitoError::WrongIssuer),
     }
 }
@@ -83,9 +88,11 @@ pub(crate) fn check_audience(
 
 /// The claims an API keys on must have the type Cognito gives them, as aws-jwt-verify
 /// requires: `sub` a string (always present), `jti`, `scope` and `username` strings,
-/// `cognito:groups` an array of strings. Otherwise `VerifiedToken::subject()` of `"sub": 5`
-/// would be `""`, and a group list with a number in it would be read without it.
+/// `cognito:groups` an array of strings, `aud` a string or an array of strings. Otherwise
+/// `VerifiedToken::subject()` of `"sub": 5` would be `""`, and a group list with a number in it
+/// would be read without it.
 pub(crate) fn check_claim_types(claims: &Map<String, Value>) -> Result<(), CognitoError> {
+    let string_list = |v: &Value| v.as_array().is_some_and(|l| l.iter().all(Value::is_string));
     if !claims.get("sub").is_some_and(Value::is_string) {
         return Err(CognitoError::InvalidClaim("sub"));
     }
@@ -94,13 +101,17 @@ pub(crate) fn check_claim_types(claims: &Map<String, Value>) -> Result<(), Cogni
             return Err(CognitoError::InvalidClaim(name));
         }
     }
-    if let Some(groups) = claims.get("cognito:groups") {
-        let all_strings = groups
-            .as_array()
-            .is_some_and(|list| list.iter().all(Value::is_string));
-        if !all_strings {
-            return Err(CognitoError::InvalidClaim("cognito:groups"));
-        }
+    if claims
+        .get("cognito:groups")
+        .is_some_and(|v| !string_list(v))
+    {
+        return Err(CognitoError::InvalidClaim("cognito:groups"));
+    }
+    if claims
+        .get("aud")
+        .is_some_and(|v| !v.is_string() && !string_list(v))
+    {
+        return Err(CognitoError::InvalidClaim("aud"));
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use crate::http::{Timeouts, client, require_secure};
-use crate::id_token::{check_claim_types, check_token_use};
+use crate::id_token::{check_claim_types, check_issuer, check_token_use};
 use crate::jwks::{DEFAULT_JWKS_REFETCH_INTERVAL, JwksCache};
 use crate::{CognitoError, jwt};
 
@@ -64,8 +64,8 @@ pub struct CognitoJwtVerifier {
 }
 
 struct VerifierInner {
-    issuer: String,
-    /// `issuer` and, for a Cognito pool, the same pool's issuer in AWS's global format.
+    /// The configured issuer first and, for a Cognito pool, the same pool's issuer in AWS's
+    /// global format.
     accepted_issuers: Vec<String>,
     token_use: TokenUse,
     client_ids: Vec<String>,
@@ -80,7 +80,7 @@ struct VerifierInner {
 impl std::fmt::Debug for CognitoJwtVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CognitoJwtVerifier")
-            .field("issuer", &self.inner.issuer)
+            .field("issuer", &self.inner.accepted_issuers[0])
             .field("token_use", &self.inner.token_use)
             .field("client_ids", &self.inner.client_ids)
             .finish_non_exhaustive()
@@ -142,10 +142,7 @@ impl CognitoJwtVerifier {
         let jwt = jwt::parse(token)?;
         jwt.verify_signature(&inner.jwks, &inner.http).await?;
         let claims = jwt.claims;
-        match claims.get("iss").and_then(Value::as_str) {
-            Some(iss) if inner.accepted_issuers.iter().any(|ours| ours == iss) => {}
-            _ => return Err(CognitoError::WrongIssuer),
-        }
+        check_issuer(&claims, &inner.accepted_issuers)?;
         check_token_use(&claims, inner.token_use.claim())?;
         // The client is one string naming an accepted client: `aud` in id tokens, `client_id`
         // in access tokens — as aws-jwt-verify requires, and as Cognito writes them (an
@@ -157,15 +154,6 @@ impl CognitoJwtVerifier {
         match claims.get(client_claim).and_then(Value::as_str) {
             Some(client) if inner.client_ids.iter().any(|ours| ours == client) => {}
             _ => return Err(CognitoError::WrongAudience),
-        }
-        // Any `aud` must be a string or a list of strings (an access token carries none).
-        let aud_ok = match claims.get("aud") {
-            None | Some(Value::String(_)) => true,
-            Some(Value::Array(list)) => list.iter().all(Value::is_string),
-            Some(_) => false,
-        };
-        if !aud_ok {
-            return Err(CognitoError::InvalidClaim("aud"));
         }
         check_claim_types(&claims)?;
         jwt::check_times(
@@ -269,14 +257,11 @@ impl CognitoJwtVerifierBuilder {
             None => Url::parse(&format!("{issuer}/.well-known/jwks.json"))
                 .map_err(|e| CognitoError::Config(format!("JWKS URL: {e}")))?,
         };
-        let accepted_issuers = std::iter::once(issuer.clone())
-            .chain(global_issuer(&url))
-            .collect();
+        let accepted_issuers = std::iter::once(issuer).chain(global_issuer(&url)).collect();
         Ok(CognitoJwtVerifier {
             inner: Arc::new(VerifierInner {
                 jwks: JwksCache::new(JsonWebKeySetUrl::from_url(jwks_url), self.refetch_interval),
                 http: client(self.timeouts)?,
-                issuer,
                 accepted_issuers,
                 token_use: self.token_use,
                 client_ids: self.client_ids,

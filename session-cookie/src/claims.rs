@@ -55,14 +55,14 @@ impl SessionClaims {
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, SessionCookieError> {
         let value = Value::Object(self.0.clone());
         T::deserialize(&value)
-            .map_err(|e| SessionCookieError::ClaimsShape(shape_error(&e, path_of::<T>(&value))))
+            .map_err(|e| SessionCookieError::ClaimsShape(shape_error(&e, path_of::<T, _>(&value))))
     }
 
     /// Deserialize the claims into a typed value, consuming them.
     pub fn into_deserialize<T: DeserializeOwned>(self) -> Result<T, SessionCookieError> {
         let value = Value::Object(self.0);
         T::deserialize(&value)
-            .map_err(|e| SessionCookieError::ClaimsShape(shape_error(&e, path_of::<T>(&value))))
+            .map_err(|e| SessionCookieError::ClaimsShape(shape_error(&e, path_of::<T, _>(&value))))
     }
 
     /// The members as a JSON map.
@@ -163,10 +163,12 @@ pub(crate) fn check_times(
     Ok(())
 }
 
-/// Where deserializing `value` into `T` fails, as a path of member names and indexes (run only
-/// after a failure: tracking the path costs on every value).
-fn path_of<T: DeserializeOwned>(value: &Value) -> Option<String> {
-    serde_path_to_error::deserialize::<_, T>(value)
+/// Where deserializing into `T` fails, as a path of member names and indexes (run only after a
+/// failure: tracking the path costs on every value).
+pub(crate) fn path_of<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Option<String> {
+    serde_path_to_error::deserialize::<_, T>(deserializer)
         .err()
         .map(|e| e.path().to_string())
 }

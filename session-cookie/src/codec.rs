@@ -187,10 +187,7 @@ impl TokenCodec {
         value.map_err(|e| {
             // Only now, on the failure path, find where `T` and the claims part ways.
             let path = std::str::from_utf8(json).ok().and_then(|text| {
-                let mut de = serde_json::Deserializer::from_str(text);
-                serde_path_to_error::deserialize::<_, T>(&mut de)
-                    .err()
-                    .map(|e| e.path().to_string())
+                crate::claims::path_of::<T, _>(&mut serde_json::Deserializer::from_str(text))
             });
             SessionCookieError::ClaimsShape(crate::claims::shape_error(&e, path))
         })

@@ -192,6 +192,15 @@ impl DevUser {
         }
     }
 
+    /// The users of `DEV_ISSUER_USERS` ([`parse_list`](Self::parse_list)), or the demo users
+    /// when it is unset or blank.
+    pub fn from_env() -> Result<Vec<DevUser>, DevIssuerError> {
+        match std::env::var("DEV_ISSUER_USERS") {
+            Ok(spec) if !spec.trim().is_empty() => Self::parse_list(&spec),
+            _ => Ok(Self::demo_users()),
+        }
+    }
+
     /// Users from one line of text, as `DEV_ISSUER_USERS` gives them to the `dev-issuer` binary
     /// and to the local stack's embedded issuer:
     /// entries separated by `;` or line breaks, each `username:password[:group,group,...]`.

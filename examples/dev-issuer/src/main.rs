@@ -23,15 +23,6 @@ fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
 }
 
-/// `DEV_ISSUER_USERS` when set, else the demo users.
-fn users() -> Result<Vec<DevUser>, Box<dyn std::error::Error>> {
-    match std::env::var("DEV_ISSUER_USERS") {
-        Ok(spec) if !spec.trim().is_empty() => DevUser::parse_list(&spec)
-            .map_err(|e| format!("DEV_ISSUER_USERS is malformed: {e}").into()),
-        _ => Ok(DevUser::demo_users()),
-    }
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
     match run().await {
@@ -63,7 +54,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 .redirect_uri(format!("{app}/api/auth/callback/cognito"))
                 .logout_uri(format!("{app}/api/auth/signout/cognito")),
         )
-        .users(users()?)
+        .users(DevUser::from_env().map_err(|e| format!("DEV_ISSUER_USERS is malformed: {e}"))?)
         .build()?;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let running = issuer.serve(listener)?;

@@ -156,11 +156,7 @@ async fn embedded(local: SocketAddr) -> Result<(local_stack::AppState, RunningIs
                 // The one sign-out URL the handler ever sends (see `hosted_ui_logout`).
                 .logout_uri(format!("{auth_url}/signout/cognito")),
         )
-        .users(match env("DEV_ISSUER_USERS") {
-            Some(spec) if !spec.trim().is_empty() => DevUser::parse_list(&spec)
-                .map_err(|e| format!("DEV_ISSUER_USERS is malformed: {e}"))?,
-            _ => DevUser::demo_users(),
-        })
+        .users(DevUser::from_env().map_err(|e| format!("DEV_ISSUER_USERS is malformed: {e}"))?)
         .build()?
         .serve(TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?)?;
 
